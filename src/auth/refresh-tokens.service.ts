@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { Clock } from 'src/common/clock';
+import { CryptoService } from 'src/common/crypto/crypto.service';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.module';
+import type { User } from 'src/users/user.entity';
+import { RefreshToken } from './refresh-token.entity';
+
+/** S5: opaque, stored as an HMAC, single use, rotated; reuse revokes the family. */
+@Injectable()
+export class RefreshTokensService {
+  constructor(
+    @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
+    private readonly crypto: CryptoService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async issue(user: User, familyId: string = randomUUID()): Promise<string> {
+    const token = this.crypto.randomToken();
+    const now = this.clock.now();
+    await this.tokens.insert(
+      this.tokens.create({
+        userId: user.id,
+        familyId,
+        tokenHash: this.crypto.hash(token),
+        sessionVersion: user.sessionVersion,
+        expiresAt: new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000),
+        usedAt: null,
+        revokedAt: null,
+      }),
+    );
+    return token;
+  }
+
+  /**
+   * Marks the token used with one conditional UPDATE, so of two parallel refreshes
+   * exactly one wins; the loser is treated as reuse. The caller checks the session version.
+   */
+  async consume(
+    token: string,
+  ): Promise<Pick<RefreshToken, 'userId' | 'familyId' | 'sessionVersion'>> {
+    const row = await this.tokens.findOne({ where: { tokenHash: this.crypto.hash(token) } });
+    if (!row) throw invalidRefreshToken();
+    const now = this.clock.now();
+    if (row.usedAt || row.revokedAt) {
+      await this.revokeFamily(row.familyId);
+      throw invalidRefreshToken();
+    }
+    if (row.expiresAt <= now) throw invalidRefreshToken();
+    const claimed = await this.tokens.update(
+      { id: row.id, usedAt: IsNull(), revokedAt: IsNull() },
+      { usedAt: now },
+    );
+    if (claimed.affected !== 1) {
+      await this.revokeFamily(row.familyId);
+      throw invalidRefreshToken();
+    }
+    return row;
+  }
+
+  /** Logout: the presented token's whole family ends. Unknown tokens are ignored. */
+  async revoke(token: string): Promise<void> {
+    const row = await this.tokens.findOne({ where: { tokenHash: this.crypto.hash(token) } });
+    if (row) await this.revokeFamily(row.familyId);
+  }
+
+  async revokeAllForUser(userId: string): Promise<void> {
+    await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  private async revokeFamily(familyId: string): Promise<void> {
+    await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+}
+
+export function invalidRefreshToken(): AppException {
+  return new AppException(
+    ErrorCode.INVALID_REFRESH_TOKEN,
+    'The refresh token is invalid, used or expired',
+  );
+}

@@ -1,0 +1,43 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+
+export const BODY_LIMIT = '100kb';
+
+/** body-parser labels its errors with a `type`; each is the client's fault and gets its own code. */
+const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
+  'entity.parse.failed': [ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON'],
+  'entity.too.large': [ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is larger than 100 kB'],
+  'parameters.too.many': [ErrorCode.PAYLOAD_TOO_LARGE, 'The request body has too many parameters'],
+  'encoding.unsupported': [
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    'The request body encoding is not supported',
+  ],
+  'charset.unsupported': [
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    'The request body charset is not supported',
+  ],
+  'request.aborted': [ErrorCode.VALIDATION_FAILED, 'The request body was cut short'],
+  'request.size.invalid': [
+    ErrorCode.VALIDATION_FAILED,
+    'The request body does not match its Content-Length',
+  ],
+};
+
+/**
+ * Our own parsers instead of Nest's, so their errors reach the exception filter with their
+ * meaning intact (Nest turns a JSON syntax error into a bare 400).
+ */
+export function bodyParsers(): (RequestHandler | ErrorRequestHandler)[] {
+  const explainParserError: ErrorRequestHandler = (error: unknown, _request, _response, next) => {
+    const type =
+      typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+    const known = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
+    next(known ? new AppException(known[0], known[1]) : error);
+  };
+  return [
+    express.json({ limit: BODY_LIMIT }),
+    express.urlencoded({ limit: BODY_LIMIT, extended: false }),
+    explainParserError,
+  ];
+}

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type DatabaseKind = 'sqlite' | 'mariadb';
+
+export interface DatabaseConfig {
+  kind: DatabaseKind;
+  /** sqlite: file path; mariadb: the connection URL as given. */
+  url: string;
+  /** Only the embedded SQLite demo database is synchronized; MySQL/MariaDB always run migrations. */
+  synchronize: boolean;
+}
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  varDir: string;
+  database: DatabaseConfig;
+  smtpUrl?: string;
+  mailFrom: string;
+  jwtSecret: Buffer;
+  encryptionKey: Buffer;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  redisUrl?: string;
+  rateLimitPerMinute: number;
+  trustProxy?: string;
+  bootstrapAdmin?: { email: string; password: string };
+  twoFactorMandatoryFrom?: Date;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const PLACEHOLDER_SECRETS = /^(change[-_ ]?me|secret|password|placeholder|test|default|x+)$/i;
+const KEY_BYTES = 32;
+
+/** Reads and validates the environment once, at start; every problem is reported together. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const varDir = resolve(env.GATEKEEPER_VAR_DIR ?? './var');
+
+  const port = parseInteger(env.PORT, 3000, 0, 65535, 'PORT', problems);
+  const rateLimitPerMinute = parseInteger(
+    env.RATE_LIMIT_PER_MINUTE,
+    60,
+    1,
+    1_000_000,
+    'RATE_LIMIT_PER_MINUTE',
+    problems,
+  );
+  const database = parseDatabaseUrl(
+    env.DATABASE_URL ?? `sqlite:${join(varDir, 'gatekeeper.sqlite')}`,
+    problems,
+  );
+
+  const smtpUrl = blankToUndefined(env.SMTP_URL);
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
+    problems.push('SMTP_URL must look like smtp://host:port or smtps://host:port');
+  }
+  const redisUrl = blankToUndefined(env.REDIS_URL);
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
+  }
+
+  let twoFactorMandatoryFrom: Date | undefined;
+  const mandatoryFrom = blankToUndefined(env.TWO_FACTOR_MANDATORY_FROM);
+  if (mandatoryFrom) {
+    twoFactorMandatoryFrom = new Date(mandatoryFrom);
+    if (Number.isNaN(twoFactorMandatoryFrom.getTime())) {
+      problems.push('TWO_FACTOR_MANDATORY_FROM must be an ISO date such as 2027-01-31');
+    }
+  }
+
+  const adminEmail = blankToUndefined(env.ADMIN_EMAIL);
+  const adminPassword = blankToUndefined(env.ADMIN_PASSWORD);
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
+  }
+  if (adminPassword && (adminPassword.length < 8 || adminPassword.length > 128)) {
+    problems.push('ADMIN_PASSWORD must be 8 to 128 characters');
+  }
+
+  const secrets = production
+    ? readProductionSecrets(env, problems)
+    : readOrGenerateDevelopmentSecrets(env, varDir, problems);
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return {
+    production,
+    port,
+    varDir,
+    database,
+    smtpUrl,
+    mailFrom: blankToUndefined(env.MAIL_FROM) ?? 'Gatekeeper <no-reply@localhost>',
+    jwtSecret: secrets.jwtSecret,
+    encryptionKey: secrets.encryptionKey,
+    accessTokenTtlSeconds: 15 * 60,
+    refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+    redisUrl,
+    rateLimitPerMinute,
+    trustProxy: blankToUndefined(env.TRUST_PROXY),
+    bootstrapAdmin:
+      adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    twoFactorMandatoryFrom,
+  };
+}
+
+function parseDatabaseUrl(url: string, problems: string[]): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (!path) problems.push('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./var/db.sqlite');
+    return { kind: 'sqlite', url: path === ':memory:' ? path : resolve(path), synchronize: true };
+  }
+  if (/^(mysql|mariadb):\/\/[^/]+\/[^/?]+/.test(url)) {
+    return { kind: 'mariadb', url: url.replace(/^mariadb:/, 'mysql:'), synchronize: false };
+  }
+  problems.push('DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:3306/database');
+  return { kind: 'sqlite', url: ':memory:', synchronize: true };
+}
+
+/** Accepts 32 bytes as 64 hex characters or base64/base64url; anything shorter is refused. */
+function parseKey(value: string): Buffer | undefined {
+  const bytes = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : decodeBase64(value);
+  return bytes && bytes.length >= KEY_BYTES ? bytes : undefined;
+}
+
+function decodeBase64(value: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return undefined;
+  return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+}
+
+function readProductionSecrets(env: Env, problems: string[]) {
+  const read = (name: 'JWT_SECRET' | 'ENCRYPTION_KEY'): Buffer => {
+    const value = blankToUndefined(env[name]);
+    if (!value) {
+      problems.push(`${name} is required when NODE_ENV=production`);
+    } else if (PLACEHOLDER_SECRETS.test(value)) {
+      problems.push(`${name} is a placeholder; generate one with: openssl rand -base64 32`);
+    } else {
+      const key = parseKey(value);
+      if (key) return key;
+      problems.push(`${name} must be 32 random bytes as base64 or 64 hex characters`);
+    }
+    return Buffer.alloc(0);
+  };
+  return { jwtSecret: read('JWT_SECRET'), encryptionKey: read('ENCRYPTION_KEY') };
+}
+
+interface StoredSecrets {
+  jwtSecret: string;
+  encryptionKey: string;
+}
+
+/** Outside production a missing secret is generated once and kept in var/secrets.json (mode 0600). */
+function readOrGenerateDevelopmentSecrets(env: Env, varDir: string, problems: string[]) {
+  const file = join(varDir, 'secrets.json');
+  let stored: StoredSecrets | undefined;
+  const given = {
+    jwtSecret: blankToUndefined(env.JWT_SECRET),
+    encryptionKey: blankToUndefined(env.ENCRYPTION_KEY),
+  };
+  if (!given.jwtSecret || !given.encryptionKey) {
+    if (existsSync(file)) {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
+    } else {
+      stored = {
+        jwtSecret: randomBytes(KEY_BYTES).toString('base64url'),
+        encryptionKey: randomBytes(KEY_BYTES).toString('base64url'),
+      };
+      mkdirSync(varDir, { recursive: true });
+      writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+      chmodSync(file, 0o600);
+    }
+  }
+  const pick = (name: 'JWT_SECRET' | 'ENCRYPTION_KEY', value: string): Buffer => {
+    const key = parseKey(value);
+    if (!key) problems.push(`${name} must be 32 random bytes as base64 or 64 hex characters`);
+    return key ?? Buffer.alloc(0);
+  };
+  return {
+    jwtSecret: pick('JWT_SECRET', given.jwtSecret ?? stored!.jwtSecret),
+    encryptionKey: pick('ENCRYPTION_KEY', given.encryptionKey ?? stored!.encryptionKey),
+  };
+}
+
+function parseInteger(
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  name: string,
+  problems: string[],
+): number {
+  const text = blankToUndefined(value);
+  if (text === undefined) return fallback;
+  const parsed = Number(text);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return parsed;
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadConfig } from 'src/config/app-config';
+import { dataSourceOptions } from './database-options';
+
+/** For the TypeORM CLI (migration:generate / migration:run) against DATABASE_URL. */
+export default new DataSource(dataSourceOptions(loadConfig().database));

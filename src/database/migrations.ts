@@ -1,0 +1,4 @@
+import { Foundation1795824405776 } from './migrations/mariadb/1795824405776-Foundation';
+
+/** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
+export const MARIADB_MIGRATIONS = [Foundation1795824405776];

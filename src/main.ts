@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FirstStartService } from './accounts/first-start.service';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { checkDatabaseReachable } from './database/database-reachability';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+  const unreachable = await checkDatabaseReachable(config.database);
+  if (unreachable) return fail(unreachable);
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+  });
+  configureApp(app, config);
+  await app.listen(config.port);
+  printWelcome(await app.getUrl(), app.get(FirstStartService));
+}
+
+function printWelcome(url: string, firstStart: FirstStartService): void {
+  const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const logger = new Logger('Gatekeeper');
+  logger.log(`Listening on ${base} — API docs at ${base}/api/docs, health at ${base}/api/health`);
+  const admin = firstStart.createdAdmin;
+  if (!admin) return;
+  const password = admin.generatedPassword ?? '<ADMIN_PASSWORD>';
+  logger.log(
+    [
+      `First start: created the administrator ${admin.email}.`,
+      admin.generatedPassword ? `Password (shown once): ${admin.generatedPassword}` : '',
+      `Sign in: curl -X POST ${base}/api/auth/login -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"${password}"}'`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+}
+
+function fail(message: string): void {
+  process.stderr.write(`gatekeeper: ${message}\n`);
+  process.exitCode = 1;
+}
+
+void main();

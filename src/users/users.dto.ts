@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { ROLES, type Role } from './user.entity';
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+const trimmed = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @Transform(trimmed)
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 120 })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 120)
+  name!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, format: 'password' })
+  @IsString()
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+export class ListUsersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({
+    description: 'Matches anywhere in the email or the name, case-insensitively.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  search?: string;
+}
+
+export class AccountSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+}
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  email!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ enum: ROLES })
+  role!: Role;
+}
+
+export class MeDto extends UserDto {
+  @ApiProperty({ type: AccountSummaryDto })
+  account!: AccountSummaryDto;
+}
+
+export const TWO_FACTOR_METHODS = ['email', 'totp'] as const;
+export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
+
+export class TwoFactorSummaryDto {
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ enum: TWO_FACTOR_METHODS, isArray: true })
+  methods!: TwoFactorMethod[];
+}
+
+export class AdminUserDto extends UserDto {
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty()
+  createdAt!: Date;
+
+  @ApiProperty({ type: TwoFactorSummaryDto })
+  twoFactor!: TwoFactorSummaryDto;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: AdminUserDto, isArray: true })
+  items!: AdminUserDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  limit!: number;
+}

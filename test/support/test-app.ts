@@ -1,0 +1,63 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { AppModule } from 'src/app.module';
+import { configureApp } from 'src/app.setup';
+import { Clock } from 'src/common/clock';
+import { loadConfig, type AppConfig } from 'src/config/app-config';
+import { FakeClock } from './fake-clock';
+import { freshDatabaseUrl } from './test-database';
+
+export const BOOTSTRAP_ADMIN = {
+  email: 'root-admin@example.com',
+  password: 'bootstrap-password-1',
+};
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: TestAgent;
+  clock: FakeClock;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** The real app over a real, empty database, with a clock the test controls. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** Lets a test route the app's database connection, e.g. through a proxy it controls. */
+  rewriteDatabaseUrl: (url: string) => string = (url) => url,
+): Promise<TestApp> {
+  const database = await freshDatabaseUrl();
+  const config = loadConfig({
+    DATABASE_URL: rewriteDatabaseUrl(database.url),
+    GATEKEEPER_VAR_DIR: mkdtempSync(join(tmpdir(), 'gatekeeper-var-')),
+    ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
+    ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+    ...env,
+  });
+  const clock = new FakeClock();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: false,
+  });
+  configureApp(app, config);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    clock,
+    config,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
