@@ -19,6 +19,10 @@ export interface AppConfig {
   database: DatabaseConfig;
   smtpUrl?: string;
   mailFrom: string;
+  /** Shown in mails and as the authenticator-app issuer. */
+  productName: string;
+  /** Where people reach the product, for links in mails. */
+  publicUrl: string;
   jwtSecret: Buffer;
   encryptionKey: Buffer;
   accessTokenTtlSeconds: number;
@@ -61,6 +65,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
     problems.push('SMTP_URL must look like smtp://host:port or smtps://host:port');
   }
+  const publicUrl = blankToUndefined(env.PUBLIC_URL);
+  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl)) {
+    problems.push('PUBLIC_URL must be an http(s) URL such as https://auth.example.com');
+  }
   const redisUrl = blankToUndefined(env.REDIS_URL);
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     problems.push('REDIS_URL must start with redis:// or rediss://');
@@ -98,6 +106,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database,
     smtpUrl,
     mailFrom: blankToUndefined(env.MAIL_FROM) ?? 'Gatekeeper <no-reply@localhost>',
+    productName: blankToUndefined(env.PRODUCT_NAME) ?? 'Gatekeeper',
+    publicUrl: (publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
     accessTokenTtlSeconds: 15 * 60,
