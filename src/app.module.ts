@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { RequestLoggerMiddleware } from './common/http/request-logger.middleware';
@@ -7,6 +8,8 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MailModule } from './mail/mail.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
 /** The whole product. Configuration is loaded once by the caller and passed in. */
@@ -19,8 +22,11 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(config),
         CommonModule,
         DatabaseModule,
+        AuditModule,
+        MailModule,
         AccountsModule,
         UsersModule,
+        TwoFactorModule,
         AuthModule,
         HealthModule,
       ],

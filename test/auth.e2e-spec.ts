@@ -168,11 +168,9 @@ describe('Password sessions', () => {
     const otherSecret = sign(claims, 'x'.repeat(64), { algorithm: 'HS256' });
     const { aud, ...withoutAudience } = claims;
     expect(aud).toBe('gatekeeper:access');
-    const wrongAudience = sign(
-      { ...withoutAudience, aud: 'gatekeeper:challenge' },
-      t.config.jwtSecret,
-      { algorithm: 'HS256' },
-    );
+    const wrongAudience = sign({ ...withoutAudience, aud: 'another-service' }, t.config.jwtSecret, {
+      algorithm: 'HS256',
+    });
     for (const token of [unsigned, otherSecret, wrongAudience, 'not-a-jwt']) {
       const response = await t.http.get('/api/me').auth(token, { type: 'bearer' });
       expect(response.status).toBe(401);

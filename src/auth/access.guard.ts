@@ -27,7 +27,11 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const claims = this.tokens.verifyAccess(bearerToken(request));
+    const token = this.tokens.verifyBearer(bearerToken(request));
+    if (token.kind !== 'access') {
+      throw new AppException(ErrorCode.TWO_FACTOR_REQUIRED, 'Complete the second factor first');
+    }
+    const claims = token.claims;
     const user = await this.users.findById(claims.sub);
     if (!user || !user.active || user.sessionVersion !== claims.sv) {
       throw new AppException(ErrorCode.UNAUTHENTICATED, 'The session has ended; sign in again');

@@ -1,6 +1,22 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
+import { Client, type ClientInfo } from 'src/common/http/client-info';
+import {
+  ChallengeDto,
+  ChallengeTokenDto,
+  MethodSwitchedDto,
+  SwitchMethodDto,
+  VerifyChallengeDto,
+} from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
 import { CurrentPrincipal, Public } from './auth.decorators';
 import { LoginDto, RefreshDto, SessionDto } from './auth.dto';
@@ -9,6 +25,7 @@ import { LocalAuthGuard } from './local.strategy';
 import type { Principal } from './principal';
 
 @ApiTags('auth')
+@ApiExtraModels(SessionDto, ChallengeDto)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -19,11 +36,52 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({
-    type: SessionDto,
-    description: '401 INVALID_CREDENTIALS for any wrong email or password.',
+    description:
+      '`authenticated` when the user has no second factor; otherwise `two_factor_required` with a ' +
+      'challenge token for `/auth/two-factor/verify`. 401 INVALID_CREDENTIALS for any wrong email or password.',
+    schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(ChallengeDto) }] },
   })
-  login(@Req() request: Request & { user: User }): Promise<SessionDto> {
-    return this.auth.startSession(request.user);
+  login(@Req() request: Request & { user: User }): Promise<SessionDto | ChallengeDto> {
+    return this.auth.continueLogin(request.user);
+  }
+
+  /** The challenge token travels in the body: it is not a session and opens nothing else. */
+  @Public()
+  @Post('two-factor/verify')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: SessionDto,
+    description:
+      '401 INVALID_CODE, CODE_EXPIRED or CHALLENGE_EXPIRED; 429 TOO_MANY_ATTEMPTS after 5 wrong codes on ' +
+      'this challenge, or while the account is locked after 10 wrong codes in 15 minutes (even a right code).',
+  })
+  verifySecondFactor(
+    @Body() body: VerifyChallengeDto,
+    @Client() client: ClientInfo,
+  ): Promise<SessionDto> {
+    return this.auth.verifySecondFactor(body.challengeToken, body.code, client);
+  }
+
+  @Public()
+  @Post('two-factor/method')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: MethodSwitchedDto,
+    description:
+      '"Use another authentication method"; sends an email code when switching to email.',
+  })
+  switchMethod(@Body() body: SwitchMethodDto): Promise<MethodSwitchedDto> {
+    return this.auth.switchMethod(body.challengeToken, body.method);
+  }
+
+  @Public()
+  @Post('two-factor/resend')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({
+    description: '"Send me another code". 429 RESEND_TOO_SOON with `retryAfter` within 60 s.',
+  })
+  resendCode(@Body() body: ChallengeTokenDto): Promise<void> {
+    return this.auth.resendCode(body.challengeToken);
   }
 
   @Public()

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { UsersModule } from 'src/users/users.module';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
@@ -17,6 +18,7 @@ import { JWT_ISSUER, TokensService } from './tokens.service';
 @Module({
   imports: [
     UsersModule,
+    TwoFactorModule,
     PassportModule,
     TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.registerAsync({

@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-local';
+import { clientInfoOf } from 'src/common/http/client-info';
 import { validateBody } from 'src/common/http/validation';
 import { LoginDto } from './auth.dto';
 import { AuthService } from './auth.service';
@@ -9,11 +10,11 @@ import { AuthService } from './auth.service';
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
   constructor(private readonly auth: AuthService) {
-    super({ usernameField: 'email', passwordField: 'password' });
+    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
   }
 
-  validate(email: string, password: string) {
-    return this.auth.validateCredentials(email, password);
+  validate(request: Request, email: string, password: string) {
+    return this.auth.validateCredentials(email, password, clientInfoOf(request));
   }
 }
 

@@ -10,6 +10,7 @@ import { configureApp } from 'src/app.setup';
 import { Clock } from 'src/common/clock';
 import { loadConfig, type AppConfig } from 'src/config/app-config';
 import { FakeClock } from './fake-clock';
+import { SmtpCapture } from './smtp-capture';
 import { freshDatabaseUrl } from './test-database';
 
 export const BOOTSTRAP_ADMIN = {
@@ -22,6 +23,8 @@ export interface TestApp {
   http: TestAgent;
   clock: FakeClock;
   config: AppConfig;
+  /** The real SMTP server every mail of this app goes to. */
+  mail: SmtpCapture;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,10 @@ export async function startTestApp(
   rewriteDatabaseUrl: (url: string) => string = (url) => url,
 ): Promise<TestApp> {
   const database = await freshDatabaseUrl();
+  const mail = new SmtpCapture();
+  const { url: smtpUrl } = await mail.start();
   const config = loadConfig({
+    SMTP_URL: smtpUrl,
     DATABASE_URL: rewriteDatabaseUrl(database.url),
     GATEKEEPER_VAR_DIR: mkdtempSync(join(tmpdir(), 'gatekeeper-var-')),
     ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
@@ -55,8 +61,10 @@ export async function startTestApp(
     http: request(app.getHttpServer()),
     clock,
     config,
+    mail,
     close: async () => {
       await app.close();
+      await mail.stop();
       await database.drop();
     },
   };

@@ -1,0 +1,54 @@
+import { Column, Entity, Index } from 'typeorm';
+import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
+
+export const AUDIT_EVENT_TYPES = [
+  'login.succeeded',
+  'login.failed',
+  'two_factor.succeeded',
+  'two_factor.failed',
+  'two_factor.locked_out',
+  'two_factor.replay_refused',
+  'two_factor.method_enabled',
+  'two_factor.method_removed',
+  'two_factor.reset',
+  'trusted_device.added',
+  'trusted_device.removed',
+  'policy.changed',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/**
+ * L1: who did what to whom, from where. Holds no secret (L2): never a password, code,
+ * TOTP secret, recovery code or token — only their kind in `factor`.
+ */
+@Entity('audit_events')
+@Index('IDX_audit_events_account_created', ['accountId', 'createdAt'])
+@Index('IDX_audit_events_user_created', ['userId', 'createdAt'])
+export class AuditEvent extends UuidEntity {
+  @Column({ type: 'varchar', length: 40 })
+  type!: AuditEventType;
+
+  @Column({ ...UUID_COLUMN, nullable: true })
+  accountId!: string | null;
+
+  /** The user the event is about. */
+  @Column({ ...UUID_COLUMN, nullable: true })
+  userId!: string | null;
+
+  /** Who acted: the user themself, or an administrator. */
+  @Column({ ...UUID_COLUMN, nullable: true })
+  actorId!: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  factor!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  userAgent!: string | null;
+
+  /** UTC, set by the application clock. */
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+}

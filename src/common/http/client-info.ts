@@ -1,0 +1,19 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+
+/** Where a request came from, for the audit trail. `ip` honours TRUST_PROXY only. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function clientInfoOf(request: Request): ClientInfo {
+  return {
+    ip: request.ip ?? null,
+    userAgent: request.headers['user-agent']?.slice(0, 255) ?? null,
+  };
+}
+
+export const Client = createParamDecorator((_: unknown, context: ExecutionContext): ClientInfo =>
+  clientInfoOf(context.switchToHttp().getRequest<Request>()),
+);

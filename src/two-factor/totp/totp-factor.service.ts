@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, Repository } from 'typeorm';
+import { Clock } from 'src/common/clock';
+import { CryptoService } from 'src/common/crypto/crypto.service';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.module';
+import { invalidCode } from '../one-time-codes.service';
+import { TotpFactor } from './totp-factor.entity';
+import { TotpService } from './totp.service';
+
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrCode: string;
+}
+
+export type TotpCheck = 'accepted' | 'invalid' | 'replayed';
+
+/** The authenticator-app factor: enrolment, replacement, and codes at login. */
+@Injectable()
+export class TotpFactorService {
+  constructor(
+    @InjectRepository(TotpFactor) private readonly factors: Repository<TotpFactor>,
+    private readonly totp: TotpService,
+    private readonly crypto: CryptoService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  find(userId: string): Promise<TotpFactor | null> {
+    return this.factors.findOne({ where: { userId } });
+  }
+
+  /** A new pending secret; an app already in force keeps working until this one is confirmed (T6). */
+  async startEnrolment(userId: string, accountName: string): Promise<TotpEnrolment> {
+    const secret = this.totp.generateSecret();
+    const sealed = this.crypto.encrypt(secret);
+    const factor = await this.find(userId);
+    if (factor) {
+      await this.factors.update({ id: factor.id }, { pendingSecret: sealed });
+    } else {
+      await this.factors.insert(
+        this.factors.create({ userId, secret: null, pendingSecret: sealed }),
+      );
+    }
+    const otpauthUrl = this.totp.otpauthUrl(this.config.productName, accountName, secret);
+    return { secret, otpauthUrl, qrCode: await this.totp.qrCodeDataUrl(otpauthUrl) };
+  }
+
+  /**
+   * A code from the new app promotes the pending secret. The enrolment code's step becomes the
+   * last used one (T5), in the same conditional UPDATE that checks nothing changed meanwhile.
+   */
+  async confirmEnrolment(userId: string, code: string): Promise<void> {
+    const factor = await this.find(userId);
+    if (!factor?.pendingSecret) {
+      throw new AppException(ErrorCode.NOTHING_PENDING, 'Start the authenticator setup first');
+    }
+    const step = this.matchStep(factor.pendingSecret, code, factor.lastUsedStep);
+    if (step === null) throw invalidCode();
+    const promoted = await this.stepGuard(factor, step)
+      .set({
+        secret: factor.pendingSecret,
+        pendingSecret: null,
+        lastUsedStep: step,
+        configuredAt: this.clock.now(),
+      })
+      .andWhere('pendingSecret = :pendingSecret', { pendingSecret: factor.pendingSecret })
+      .execute();
+    if (promoted.affected !== 1) throw invalidCode();
+  }
+
+  /** At login: the active secret only; each step is accepted once, decided by the database (T5). */
+  async check(userId: string, code: string): Promise<TotpCheck> {
+    const factor = await this.find(userId);
+    if (!factor?.secret) return 'invalid';
+    const step = this.matchStep(factor.secret, code, null);
+    if (step === null) return 'invalid';
+    if (factor.lastUsedStep !== null && step <= factor.lastUsedStep) return 'replayed';
+    const advanced = await this.stepGuard(factor, step).set({ lastUsedStep: step }).execute();
+    return advanced.affected === 1 ? 'accepted' : 'replayed';
+  }
+
+  async remove(userId: string): Promise<void> {
+    await this.factors.delete({ userId });
+  }
+
+  private matchStep(
+    sealedSecret: string,
+    code: string,
+    lastUsedStep: number | null,
+  ): number | null {
+    return this.totp.verify(
+      this.crypto.decrypt(sealedSecret),
+      code,
+      this.clock.now().getTime(),
+      lastUsedStep,
+    );
+  }
+
+  /** UPDATE … WHERE id = ? AND (lastUsedStep IS NULL OR lastUsedStep < step). */
+  private stepGuard(factor: TotpFactor, step: number) {
+    return this.factors
+      .createQueryBuilder()
+      .update(TotpFactor)
+      .where('id = :id', { id: factor.id })
+      .andWhere(
+        new Brackets((or) =>
+          or.where('lastUsedStep IS NULL').orWhere('lastUsedStep < :step', { step }),
+        ),
+      );
+  }
+}

@@ -1,0 +1,2 @@
+export const TWO_FACTOR_METHODS = ['totp', 'email'] as const;
+export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];

@@ -1,0 +1,161 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PASSWORD_MAX } from 'src/users/users.dto';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from './two-factor-method';
+
+const trimString = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
+
+/** I1: a string of exactly six ASCII digits; surrounding spaces are forgiven, nothing else. */
+function IsSixDigitCode(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ example: '123456', pattern: '^[0-9]{6}$' }),
+    Transform(trimString),
+    IsString(),
+    Matches(/^[0-9]{6}$/, { message: 'code must be exactly 6 digits' }),
+  );
+}
+
+export class CodeDto {
+  @IsSixDigitCode()
+  code!: string;
+}
+
+export class PasswordDto {
+  @ApiProperty({ format: 'password', description: 'The current password.' })
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  password!: string;
+}
+
+export class StartEmailSetupDto extends PasswordDto {
+  @ApiProperty({
+    example: 'ada.codes@example.org',
+    description: 'May differ from the login email.',
+  })
+  @Transform(trimString)
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+}
+
+export class ChallengeTokenDto {
+  @ApiProperty({
+    description: 'From `POST /api/auth/login` when it answered `two_factor_required`.',
+  })
+  @IsString()
+  @Length(1, 2048)
+  challengeToken!: string;
+}
+
+export class VerifyChallengeDto extends ChallengeTokenDto {
+  @IsSixDigitCode()
+  code!: string;
+}
+
+export class SwitchMethodDto extends ChallengeTokenDto {
+  @ApiProperty({ enum: TWO_FACTOR_METHODS })
+  @IsIn(TWO_FACTOR_METHODS)
+  method!: TwoFactorMethod;
+}
+
+export class MethodSwitchedDto {
+  @ApiProperty({ enum: TWO_FACTOR_METHODS })
+  method!: TwoFactorMethod;
+
+  @ApiPropertyOptional({
+    example: 'a•••@example.com',
+    description: 'Where the code went, when email.',
+  })
+  emailHint?: string;
+}
+
+export class ChallengeDto {
+  @ApiProperty({ enum: ['two_factor_required'] })
+  status!: 'two_factor_required';
+
+  @ApiProperty({ description: 'Lives 10 minutes; opens only verify, method and resend.' })
+  challengeToken!: string;
+
+  @ApiProperty({ enum: TWO_FACTOR_METHODS, description: 'The method last used successfully.' })
+  method!: TwoFactorMethod;
+
+  @ApiProperty({ enum: TWO_FACTOR_METHODS, isArray: true })
+  methods!: TwoFactorMethod[];
+
+  @ApiPropertyOptional({
+    example: 'a•••@example.com',
+    description: 'When `method` is email: the code was sent there.',
+  })
+  emailHint?: string;
+}
+
+export class EmailStatusDto {
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ type: String, nullable: true })
+  address!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Waiting for its code; the address in force stays until then.',
+  })
+  pendingAddress!: string | null;
+}
+
+export class TotpStatusDto {
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ type: Date, nullable: true })
+  configuredAt!: Date | null;
+}
+
+export class TwoFactorStatusDto {
+  @ApiProperty({ description: 'Whether two-factor authentication is mandatory for this user.' })
+  required!: boolean;
+
+  @ApiProperty({ enum: TWO_FACTOR_METHODS, nullable: true })
+  lastUsedMethod!: TwoFactorMethod | null;
+
+  @ApiProperty({ type: EmailStatusDto })
+  email!: EmailStatusDto;
+
+  @ApiProperty({ type: TotpStatusDto })
+  totp!: TotpStatusDto;
+}
+
+export class PendingAddressDto {
+  @ApiProperty()
+  pendingAddress!: string;
+}
+
+export class EmailEnabledDto {
+  @ApiProperty({ enum: [true] })
+  enabled!: true;
+
+  @ApiProperty()
+  address!: string;
+}
+
+export class TotpEnrolmentDto {
+  @ApiProperty({ description: 'Base32 manual key (time based). Shown this once only.' })
+  secret!: string;
+
+  @ApiProperty({
+    example: 'otpauth://totp/Gatekeeper:ada%40example.com?secret=…&issuer=Gatekeeper',
+  })
+  otpauthUrl!: string;
+
+  @ApiProperty({ description: '`data:image/png;base64,…` QR code of `otpauthUrl`.' })
+  qrCode!: string;
+}
+
+export class TotpEnabledDto {
+  @ApiProperty({ enum: [true] })
+  enabled!: true;
+}

@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from 'src/mail/mail.module';
+import { UsersModule } from 'src/users/users.module';
+import { ChallengesService } from './challenges.service';
+import { EmailFactor } from './email/email-factor.entity';
+import { EmailFactorService } from './email/email-factor.service';
+import { LoginChallenge } from './login-challenge.entity';
+import { MeTwoFactorController } from './me-two-factor.controller';
+import { OneTimeCode } from './one-time-code.entity';
+import { OneTimeCodesService } from './one-time-codes.service';
+import { TotpFactor } from './totp/totp-factor.entity';
+import { TotpFactorService } from './totp/totp-factor.service';
+import { TotpService } from './totp/totp.service';
+import { TwoFactorState } from './two-factor-state.entity';
+import { TwoFactorStateService } from './two-factor-state.service';
+import { TwoFactorService } from './two-factor.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      EmailFactor,
+      TotpFactor,
+      OneTimeCode,
+      LoginChallenge,
+      TwoFactorState,
+    ]),
+    UsersModule,
+    MailModule,
+  ],
+  controllers: [MeTwoFactorController],
+  providers: [
+    TwoFactorService,
+    ChallengesService,
+    EmailFactorService,
+    TotpFactorService,
+    TotpService,
+    OneTimeCodesService,
+    TwoFactorStateService,
+  ],
+  exports: [TwoFactorService, ChallengesService],
+})
+export class TwoFactorModule {}

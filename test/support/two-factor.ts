@@ -1,0 +1,65 @@
+import type { TestUser } from './factories';
+import { totpCode } from './independent-totp';
+import type { TestApp } from './test-app';
+
+/** Turns on email codes at `address` through the profile API, reading the code from the SMTP server. */
+export async function enableEmailMethod(
+  t: TestApp,
+  user: TestUser,
+  accessToken: string,
+  address: string,
+) {
+  await t.http
+    .post('/api/me/two-factor/email')
+    .auth(accessToken, { type: 'bearer' })
+    .send({ password: user.password, email: address })
+    .expect(202);
+  await t.http
+    .post('/api/me/two-factor/email/confirm')
+    .auth(accessToken, { type: 'bearer' })
+    .send({ code: t.mail.latestCodeFor(address) })
+    .expect(200);
+}
+
+/** Turns on an authenticator app; returns its secret for computing codes independently. */
+export async function enableTotpMethod(
+  t: TestApp,
+  user: TestUser,
+  accessToken: string,
+): Promise<string> {
+  const enrolment = await t.http
+    .post('/api/me/two-factor/totp')
+    .auth(accessToken, { type: 'bearer' })
+    .send({ password: user.password })
+    .expect(201);
+  const secret = enrolment.body.secret as string;
+  await t.http
+    .post('/api/me/two-factor/totp/confirm')
+    .auth(accessToken, { type: 'bearer' })
+    .send({ code: totpCode(secret, t.clock.now().getTime()) })
+    .expect(200);
+  return secret;
+}
+
+/** Password login that must answer a challenge; returns its body. */
+export async function startChallenge(t: TestApp, user: Pick<TestUser, 'email' | 'password'>) {
+  const response = await t.http
+    .post('/api/auth/login')
+    .send({ email: user.email, password: user.password })
+    .expect(200);
+  if (response.body.status !== 'two_factor_required') {
+    throw new Error(`expected a challenge, got ${JSON.stringify(response.body)}`);
+  }
+  return response.body as {
+    challengeToken: string;
+    method: string;
+    methods: string[];
+    emailHint?: string;
+  };
+}
+
+/** Moves the fake clock to the start of the next 30-second step, so a test's codes do not straddle one. */
+export function nextTotpStep(t: TestApp): void {
+  const now = t.clock.now().getTime();
+  t.clock.advance(30_000 - (now % 30_000) + 1_000);
+}
