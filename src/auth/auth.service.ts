@@ -92,7 +92,7 @@ export class AuthService {
 
   async refresh(refreshToken: string): Promise<SessionDto> {
     const consumed = await this.refreshTokens.consume(refreshToken);
-    const user = await this.users.findById(consumed.userId);
+    const user = await this.users.findWithAccount(consumed.userId);
     if (!user || !user.active || user.sessionVersion !== consumed.sessionVersion) {
       throw invalidRefreshToken();
     }
@@ -110,7 +110,7 @@ export class AuthService {
 
   private async challengeOf(challengeToken: string): Promise<{ user: User; challengeId: string }> {
     const claims = this.tokens.verifyChallenge(challengeToken);
-    const user = await this.users.findById(claims.sub);
+    const user = await this.users.findWithAccount(claims.sub);
     if (!user || !user.active) {
       throw new AppException(
         ErrorCode.CHALLENGE_EXPIRED,

@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/two-factor-method';
 import { ROLES, type Role } from './user.entity';
 
 export const PASSWORD_MIN = 8;
@@ -66,6 +67,14 @@ export class ListUsersQueryDto {
   @IsString()
   @MaxLength(254)
   search?: string;
+
+  @ApiPropertyOptional({
+    enum: ['enabled', 'disabled'],
+    description: 'Only users who have (or lack) at least one second factor.',
+  })
+  @IsOptional()
+  @IsIn(['enabled', 'disabled'])
+  twoFactor?: 'enabled' | 'disabled';
 }
 
 export class AccountSummaryDto {
@@ -94,9 +103,6 @@ export class MeDto extends UserDto {
   @ApiProperty({ type: AccountSummaryDto })
   account!: AccountSummaryDto;
 }
-
-export const TWO_FACTOR_METHODS = ['email', 'totp'] as const;
-export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
 
 export class TwoFactorSummaryDto {
   @ApiProperty()

@@ -3,6 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, QueryFailedError, Repository } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import { EmailFactor } from 'src/two-factor/email/email-factor.entity';
+import { TotpFactor } from 'src/two-factor/totp/totp-factor.entity';
+import type { TwoFactorMethod } from 'src/two-factor/two-factor-method';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
 import { User } from './user.entity';
@@ -21,15 +24,24 @@ export class UsersService {
     private readonly passwords: PasswordService,
   ) {}
 
+  /** With the account joined, for answering a session; one query (findOne with relations takes two). */
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOne({
-      where: { email: normalizeEmail(email) },
-      relations: { account: true },
-    });
+    return this.withAccount()
+      .where('user.email = :email', { email: normalizeEmail(email) })
+      .getOne();
   }
 
+  findWithAccount(id: string): Promise<User | null> {
+    return this.withAccount().where('user.id = :id', { id }).getOne();
+  }
+
+  /** The user row alone: what the guard reads on every request. */
   findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id }, relations: { account: true } });
+    return this.users.findOneBy({ id });
+  }
+
+  private withAccount() {
+    return this.users.createQueryBuilder('user').innerJoinAndSelect('user.account', 'account');
   }
 
   countAll(): Promise<number> {
@@ -37,20 +49,23 @@ export class UsersService {
   }
 
   async getProfile(userId: string): Promise<MeDto> {
-    const user = await this.findById(userId);
+    const user = await this.findWithAccount(userId);
     if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
     return toMeDto(user);
   }
 
   /** Another account's user answers exactly like a missing one (A2). */
   async getAdminView(accountId: string, id: string): Promise<AdminUserDto> {
-    const user = await this.users.findOne({ where: { id, accountId } });
-    if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
-    return toAdminUserDto(user);
+    const { entities, raw } = await this.adminQuery(accountId)
+      .andWhere('user.id = :id', { id })
+      .getRawAndEntities<FactorColumns>();
+    if (entities.length === 0) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
+    return toAdminUserDto(entities[0], raw[0]);
   }
 
   async createInAccount(accountId: string, input: CreateUserDto): Promise<AdminUserDto> {
-    return toAdminUserDto(await this.create(accountId, input));
+    const user = await this.create(accountId, input);
+    return this.getAdminView(accountId, user.id);
   }
 
   async create(accountId: string, input: CreateUserDto): Promise<User> {
@@ -72,14 +87,16 @@ export class UsersService {
     }
   }
 
+  /**
+   * One page with each user's 2FA methods, in two queries whatever the page size: the page
+   * (factors joined, one row per user thanks to their unique userId) and the total.
+   */
   async list(accountId: string, query: ListUsersQueryDto): Promise<UserPageDto> {
-    const builder = this.users
-      .createQueryBuilder('user')
-      .where('user.accountId = :accountId', { accountId })
+    const builder = this.adminQuery(accountId)
       .orderBy('user.createdAt', 'ASC')
       .addOrderBy('user.id', 'ASC')
-      .skip((query.page - 1) * query.limit)
-      .take(query.limit);
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit);
     const search = query.search?.trim().toLowerCase();
     if (search) {
       const pattern = `%${escapeLike(search)}%`;
@@ -91,8 +108,39 @@ export class UsersService {
         ),
       );
     }
-    const [users, total] = await builder.getManyAndCount();
-    return { items: users.map(toAdminUserDto), total, page: query.page, limit: query.limit };
+    if (query.twoFactor === 'enabled') {
+      builder.andWhere('(emailFactor.id IS NOT NULL OR totpFactor.id IS NOT NULL)');
+    } else if (query.twoFactor === 'disabled') {
+      builder.andWhere('emailFactor.id IS NULL AND totpFactor.id IS NULL');
+    }
+    const [{ entities, raw }, total] = await Promise.all([
+      builder.getRawAndEntities<FactorColumns>(),
+      builder.getCount(),
+    ]);
+    return {
+      items: entities.map((user, index) => toAdminUserDto(user, raw[index])),
+      total,
+      page: query.page,
+      limit: query.limit,
+    };
+  }
+
+  private adminQuery(accountId: string) {
+    return this.users
+      .createQueryBuilder('user')
+      .leftJoin(
+        EmailFactor,
+        'emailFactor',
+        'emailFactor.userId = user.id AND emailFactor.address IS NOT NULL',
+      )
+      .leftJoin(
+        TotpFactor,
+        'totpFactor',
+        'totpFactor.userId = user.id AND totpFactor.secret IS NOT NULL',
+      )
+      .addSelect('emailFactor.id', 'emailFactorId')
+      .addSelect('totpFactor.id', 'totpFactorId')
+      .where('user.accountId = :accountId', { accountId });
   }
 
   /** Ends every session of the user at once: tokens carry the old version and fail the guard. */
@@ -111,7 +159,15 @@ export function toMeDto(user: User): MeDto {
   };
 }
 
-function toAdminUserDto(user: User): AdminUserDto {
+interface FactorColumns {
+  emailFactorId: string | null;
+  totpFactorId: string | null;
+}
+
+function toAdminUserDto(user: User, factors: FactorColumns): AdminUserDto {
+  const methods: TwoFactorMethod[] = [];
+  if (factors.totpFactorId) methods.push('totp');
+  if (factors.emailFactorId) methods.push('email');
   return {
     id: user.id,
     email: user.email,
@@ -119,7 +175,7 @@ function toAdminUserDto(user: User): AdminUserDto {
     role: user.role,
     active: user.active,
     createdAt: user.createdAt,
-    twoFactor: { enabled: false, methods: [] },
+    twoFactor: { enabled: methods.length > 0, methods },
   };
 }
 
