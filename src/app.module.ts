@@ -7,8 +7,12 @@ import { RequestLoggerMiddleware } from './common/http/request-logger.middleware
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { PolicyModule } from './policy/policy.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
@@ -24,9 +28,13 @@ export class AppModule implements NestModule {
         DatabaseModule,
         AuditModule,
         MailModule,
+        RateLimitModule,
         AccountsModule,
         UsersModule,
+        SessionsModule,
         TwoFactorModule,
+        DevicesModule,
+        PolicyModule,
         AuthModule,
         HealthModule,
       ],

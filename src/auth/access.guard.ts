@@ -5,14 +5,20 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { Role } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
-import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
-import type { AuthenticatedRequest } from './principal';
-import { TokensService } from './tokens.service';
+import {
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  SECOND_FACTOR_REQUIRED,
+  SETUP_TOKEN_ALLOWED,
+} from './auth.decorators';
+import type { AuthenticatedRequest, Principal } from './principal';
+import { TokensService } from 'src/sessions/tokens.service';
 
 /**
  * The one global guard (A1): every route needs a full session unless it opts out with a
- * decorator. The user is re-read on each request so a bumped session version, a disabled
- * user or a changed role takes effect at once.
+ * decorator. A challenge token opens no route here; a setup token only the setup routes. The
+ * user is re-read on each request so a bumped session version, a disabled user or a changed
+ * role takes effect at once (S4).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -24,23 +30,51 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const metadata = <T>(key: string) =>
+      this.reflector.getAllAndOverride<T | undefined>(key, targets);
+    if (metadata<boolean>(IS_PUBLIC)) return true;
 
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const token = this.tokens.verifyBearer(bearerToken(request));
-    if (token.kind !== 'access') {
+    if (
+      token.kind === 'challenge' ||
+      (token.kind === 'setup' && !metadata<boolean>(SETUP_TOKEN_ALLOWED))
+    ) {
       throw new AppException(ErrorCode.TWO_FACTOR_REQUIRED, 'Complete the second factor first');
     }
-    const claims = token.claims;
-    const user = await this.users.findById(claims.sub);
-    if (!user || !user.active || user.sessionVersion !== claims.sv) {
+    const user = await this.users.findById(token.claims.sub);
+    if (!user || !user.active || user.sessionVersion !== token.claims.sv) {
       throw new AppException(ErrorCode.UNAUTHENTICATED, 'The session has ended; sign in again');
     }
-    request.principal = { userId: user.id, accountId: user.accountId, role: user.role };
+    const principal: Principal =
+      token.kind === 'access'
+        ? {
+            userId: user.id,
+            accountId: user.accountId,
+            role: user.role,
+            tokenKind: 'access',
+            secondFactor: token.claims.mfa,
+            sessionId: token.claims.sid,
+            deviceId: token.claims.did,
+          }
+        : {
+            userId: user.id,
+            accountId: user.accountId,
+            role: user.role,
+            tokenKind: 'setup',
+            secondFactor: false,
+          };
+    request.principal = principal;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    const roles = metadata<Role[]>(REQUIRED_ROLES);
     if (roles && !roles.includes(user.role)) {
       throw new AppException(ErrorCode.FORBIDDEN, 'Your role does not allow this action');
+    }
+    if (metadata<boolean>(SECOND_FACTOR_REQUIRED) && !principal.secondFactor) {
+      throw new AppException(
+        ErrorCode.SECOND_FACTOR_REQUIRED,
+        'Set up two-factor authentication and sign in with it to do this',
+      );
     }
     return true;
   }

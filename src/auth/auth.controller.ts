@@ -1,15 +1,20 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
   ApiExtraModels,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
+import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
+import { TRUSTED_DEVICE_TTL_MS } from 'src/devices/devices.service';
+import { SessionDto } from 'src/sessions/sessions.dto';
+import { SessionsService } from 'src/sessions/sessions.service';
 import {
   ChallengeDto,
   ChallengeTokenDto,
@@ -19,51 +24,78 @@ import {
 } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
 import { CurrentPrincipal, Public } from './auth.decorators';
-import { LoginDto, RefreshDto, SessionDto } from './auth.dto';
-import { AuthService } from './auth.service';
+import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
+import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
 import type { Principal } from './principal';
 
+export const DEVICE_COOKIE = 'gk_device';
+
 @ApiTags('auth')
-@ApiExtraModels(SessionDto, ChallengeDto)
-@Controller('auth')
+@ApiExtraModels(SessionDto, ChallengeDto, SetupRequiredDto)
+@Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Public()
   @UseGuards(LocalAuthGuard)
-  @Post('login')
+  @RateLimit('login')
+  @Post('auth/login')
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({
     description:
-      '`authenticated` when the user has no second factor; otherwise `two_factor_required` with a ' +
-      'challenge token for `/auth/two-factor/verify`. 401 INVALID_CREDENTIALS for any wrong email or password.',
-    schema: { oneOf: [{ $ref: getSchemaPath(SessionDto) }, { $ref: getSchemaPath(ChallengeDto) }] },
+      '`authenticated` when no second factor is needed (none configured and none required, or a trusted device); ' +
+      '`two_factor_required` with a challenge token; `two_factor_setup_required` with a setup token when 2FA is ' +
+      'mandatory and the user has no method yet. 401 INVALID_CREDENTIALS for any wrong email or password.',
+    schema: {
+      oneOf: [SessionDto, ChallengeDto, SetupRequiredDto].map((model) => ({
+        $ref: getSchemaPath(model),
+      })),
+    },
   })
-  login(@Req() request: Request & { user: User }): Promise<SessionDto | ChallengeDto> {
-    return this.auth.continueLogin(request.user);
+  login(@Req() request: Request & { user: User }, @Body() body: LoginDto): Promise<LoginAnswer> {
+    const deviceToken = body.deviceToken ?? readCookie(request, DEVICE_COOKIE);
+    return this.auth.continueLogin(request.user, deviceToken);
   }
 
   /** The challenge token travels in the body: it is not a session and opens nothing else. */
   @Public()
-  @Post('two-factor/verify')
+  @RateLimit('verify')
+  @Post('auth/two-factor/verify')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
     type: SessionDto,
     description:
       '401 INVALID_CODE, CODE_EXPIRED or CHALLENGE_EXPIRED; 429 TOO_MANY_ATTEMPTS after 5 wrong codes on ' +
-      'this challenge, or while the account is locked after 10 wrong codes in 15 minutes (even a right code).',
+      'this challenge, or while the account is locked after 10 wrong codes in 15 minutes (even a right code). ' +
+      'With `rememberDevice`, also `deviceToken` and the `gk_device` cookie (HttpOnly, Secure, SameSite=Strict, ' +
+      'path /api/auth), valid 30 days from now and never extended.',
   })
-  verifySecondFactor(
+  async verifySecondFactor(
     @Body() body: VerifyChallengeDto,
     @Client() client: ClientInfo,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<SessionDto> {
-    return this.auth.verifySecondFactor(body.challengeToken, body.code, client);
+    const session = await this.auth.verifySecondFactor(body, client);
+    if (session.deviceToken) {
+      response.cookie(DEVICE_COOKIE, session.deviceToken, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'strict',
+        path: '/api/auth',
+        maxAge: TRUSTED_DEVICE_TTL_MS,
+      });
+    }
+    return session;
   }
 
   @Public()
-  @Post('two-factor/method')
+  @RateLimit('method')
+  @Post('auth/two-factor/method')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
     type: MethodSwitchedDto,
@@ -75,17 +107,19 @@ export class AuthController {
   }
 
   @Public()
-  @Post('two-factor/resend')
+  @RateLimit('resend')
+  @Post('auth/two-factor/resend')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
-    description: '"Send me another code". 429 RESEND_TOO_SOON with `retryAfter` within 60 s.',
+    description:
+      '"Send me another code". 429 RESEND_TOO_SOON with `retryAfter` within 60 s; nothing is sent then.',
   })
   resendCode(@Body() body: ChallengeTokenDto): Promise<void> {
     return this.auth.resendCode(body.challengeToken);
   }
 
   @Public()
-  @Post('refresh')
+  @Post('auth/refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
     type: SessionDto,
@@ -93,21 +127,53 @@ export class AuthController {
       'Rotates: the old refresh token stops working. Presenting a used one ends its whole session.',
   })
   refresh(@Body() body: RefreshDto): Promise<SessionDto> {
-    return this.auth.refresh(body.refreshToken);
+    return this.sessions.refresh(body.refreshToken);
   }
 
   /** The refresh token is the credential here, so a client whose access token expired can still sign out. */
   @Public()
-  @Post('logout')
+  @Post('auth/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   logout(@Body() body: RefreshDto): Promise<void> {
-    return this.auth.logout(body.refreshToken);
+    return this.sessions.logout(body.refreshToken);
   }
 
   @ApiBearerAuth()
-  @Post('logout-all')
+  @Post('auth/logout-all')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({
+    description: 'Every session and trusted device of the caller ends at once.',
+  })
   logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
     return this.auth.logoutEverywhere(principal.userId);
   }
+
+  @ApiTags('me')
+  @ApiBearerAuth()
+  @Post('me/password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({
+    description:
+      'Ends every other session and every trusted device. The calling session carries on: refresh it for a new access token. ' +
+      '403 INVALID_PASSWORD when `currentPassword` is wrong.',
+  })
+  changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    return this.auth.changePassword(
+      principal.userId,
+      principal.sessionId,
+      body.currentPassword,
+      body.newPassword,
+    );
+  }
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  for (const pair of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = pair.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
 }

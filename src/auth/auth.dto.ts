@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
-import { MeDto, PASSWORD_MAX } from 'src/users/users.dto';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
@@ -15,6 +15,12 @@ export class LoginDto {
   @IsString()
   @Length(1, PASSWORD_MAX)
   password!: string;
+
+  @ApiPropertyOptional({ description: 'A trusted-device token; the `gk_device` cookie works too.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  deviceToken?: string;
 }
 
 export class RefreshDto {
@@ -24,19 +30,28 @@ export class RefreshDto {
   refreshToken!: string;
 }
 
-export class SessionDto {
-  @ApiProperty({ enum: ['authenticated'] })
-  status!: 'authenticated';
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  currentPassword!: string;
 
-  @ApiProperty({ description: 'JWT for `Authorization: Bearer`; lives `expiresIn` seconds.' })
-  accessToken!: string;
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsString()
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  newPassword!: string;
+}
 
-  @ApiProperty({ description: 'Opaque, single use: each refresh returns a new one.' })
-  refreshToken!: string;
+export class SetupRequiredDto {
+  @ApiProperty({ enum: ['two_factor_setup_required'] })
+  status!: 'two_factor_setup_required';
 
-  @ApiProperty({ example: 900 })
-  expiresIn!: number;
+  @ApiProperty({
+    description:
+      'Lives 15 minutes; opens only `GET /api/me/two-factor` and the email/totp setup endpoints, without the password.',
+  })
+  setupToken!: string;
 
-  @ApiProperty({ type: MeDto })
-  user!: MeDto;
+  @ApiProperty({ enum: ['email', 'totp'], isArray: true })
+  methods!: ('email' | 'totp')[];
 }

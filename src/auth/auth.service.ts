@@ -3,16 +3,25 @@ import { AuditService } from 'src/audit/audit.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { DevicesService } from 'src/devices/devices.service';
+import { PolicyService } from 'src/policy/policy.service';
+import type { SessionDto } from 'src/sessions/sessions.dto';
+import { SessionsService } from 'src/sessions/sessions.service';
+import { TokensService } from 'src/sessions/tokens.service';
 import { ChallengesService } from 'src/two-factor/challenges.service';
-import type { ChallengeDto, MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
+import type {
+  ChallengeDto,
+  MethodSwitchedDto,
+  VerifyChallengeDto,
+} from 'src/two-factor/two-factor.dto';
 import type { TwoFactorMethod } from 'src/two-factor/two-factor-method';
 import { TwoFactorService } from 'src/two-factor/two-factor.service';
 import { PasswordService } from 'src/users/password.service';
 import type { User } from 'src/users/user.entity';
-import { toMeDto, UsersService } from 'src/users/users.service';
-import type { SessionDto } from './auth.dto';
-import { invalidRefreshToken, RefreshTokensService } from './refresh-tokens.service';
-import { TokensService } from './tokens.service';
+import { UsersService } from 'src/users/users.service';
+import type { SetupRequiredDto } from './auth.dto';
+
+export type LoginAnswer = SessionDto | ChallengeDto | SetupRequiredDto;
 
 @Injectable()
 export class AuthService {
@@ -20,9 +29,11 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly tokens: TokensService,
-    private readonly refreshTokens: RefreshTokensService,
+    private readonly sessions: SessionsService,
     private readonly twoFactor: TwoFactorService,
     private readonly challenges: ChallengesService,
+    private readonly devices: DevicesService,
+    private readonly policy: PolicyService,
     private readonly audit: AuditService,
   ) {}
 
@@ -38,10 +49,25 @@ export class AuthService {
     return user;
   }
 
-  /** After the password: the full session only when the user has no second factor. */
-  async continueLogin(user: User): Promise<SessionDto | ChallengeDto> {
+  /**
+   * After the password: a trusted device of this user skips the second factor (D3, D5); a user
+   * with methods gets a challenge; one without, under a mandatory policy, a setup token.
+   */
+  async continueLogin(user: User, deviceToken: string | undefined): Promise<LoginAnswer> {
     const methods = await this.twoFactor.enabledMethods(user.id);
-    if (methods.length === 0) return this.startSession(user);
+    if (methods.length === 0) {
+      if (await this.policy.isMandatory(user.accountId)) {
+        return {
+          status: 'two_factor_setup_required',
+          setupToken: this.tokens.signSetup({ sub: user.id, sv: user.sessionVersion }),
+          methods: ['email', 'totp'],
+        };
+      }
+      return this.sessions.start(user, { secondFactor: false });
+    }
+    const device = deviceToken ? await this.devices.recognise(user.id, deviceToken) : null;
+    if (device) return this.sessions.start(user, { secondFactor: true, deviceId: device.id });
+
     const started = await this.challenges.start(user, methods);
     return {
       status: 'two_factor_required',
@@ -53,14 +79,19 @@ export class AuthService {
   }
 
   /** S2: the challenge token is spent on a new session, never upgraded into one. */
-  async verifySecondFactor(
-    challengeToken: string,
-    code: string,
-    client: ClientInfo,
-  ): Promise<SessionDto> {
-    const { user, challengeId } = await this.challengeOf(challengeToken);
-    await this.challenges.verify(user, challengeId, code, client);
-    return this.startSession(user);
+  async verifySecondFactor(input: VerifyChallengeDto, client: ClientInfo): Promise<SessionDto> {
+    const { user, challengeId } = await this.challengeOf(input.challengeToken);
+    await this.challenges.verify(
+      user,
+      challengeId,
+      input.code,
+      input.method === 'recovery',
+      client,
+    );
+    if (!input.rememberDevice) return this.sessions.start(user, { secondFactor: true });
+    const { token, device } = await this.devices.register(user, input.deviceName, client);
+    const session = await this.sessions.start(user, { secondFactor: true, deviceId: device.id });
+    return { ...session, deviceToken: token };
   }
 
   async switchMethod(challengeToken: string, method: TwoFactorMethod): Promise<MethodSwitchedDto> {
@@ -73,39 +104,26 @@ export class AuthService {
     await this.challenges.resend(user.id, challengeId);
   }
 
-  /** The full session; only ever called once every required factor has passed. */
-  async startSession(user: User, familyId?: string): Promise<SessionDto> {
-    const refreshToken = await this.refreshTokens.issue(user, familyId);
-    return {
-      status: 'authenticated',
-      accessToken: this.tokens.signAccess({
-        sub: user.id,
-        acc: user.accountId,
-        role: user.role,
-        sv: user.sessionVersion,
-      }),
-      refreshToken,
-      expiresIn: this.tokens.accessTokenTtlSeconds,
-      user: toMeDto(user),
-    };
-  }
-
-  async refresh(refreshToken: string): Promise<SessionDto> {
-    const consumed = await this.refreshTokens.consume(refreshToken);
-    const user = await this.users.findWithAccount(consumed.userId);
-    if (!user || !user.active || user.sessionVersion !== consumed.sessionVersion) {
-      throw invalidRefreshToken();
-    }
-    return this.startSession(user, consumed.familyId);
-  }
-
-  logout(refreshToken: string): Promise<void> {
-    return this.refreshTokens.revoke(refreshToken);
-  }
-
+  /** S4, D4: every session and trusted device of the user ends. */
   async logoutEverywhere(userId: string): Promise<void> {
-    await this.users.bumpSessionVersion(userId);
-    await this.refreshTokens.revokeAllForUser(userId);
+    await this.sessions.endAll(userId);
+    await this.devices.revokeAll(userId);
+  }
+
+  /** Other sessions and every trusted device end; the caller's session carries on (S4, D4). */
+  async changePassword(
+    userId: string,
+    sessionId: string | undefined,
+    current: string,
+    next: string,
+  ): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user || !(await this.passwords.verify(user.passwordHash, current))) {
+      throw new AppException(ErrorCode.INVALID_PASSWORD, 'The current password is not correct');
+    }
+    await this.users.changePassword(userId, next);
+    await this.sessions.endAll(userId, sessionId);
+    await this.devices.revokeAll(userId);
   }
 
   private async challengeOf(challengeToken: string): Promise<{ user: User; challengeId: string }> {

@@ -33,30 +33,37 @@ export class MailService {
     return this.send(to, MAIL_TEMPLATES.loginCode({ ...this.branding(), code }));
   }
 
+  // Notices (L3) follow a change that has already happened: a mail outage must not undo it or
+  // fail the request, so they never throw; the failure is logged by `send`.
+
   sendMethodEnabled(to: string, method: 'email' | 'totp'): Promise<void> {
     const context = { ...this.branding(), method: METHOD_NAMES[method] };
-    return this.send(to, MAIL_TEMPLATES.methodEnabled(context));
+    return this.notice(to, MAIL_TEMPLATES.methodEnabled(context));
   }
 
   sendMethodRemoved(to: string, method: 'email' | 'totp'): Promise<void> {
     const context = { ...this.branding(), method: METHOD_NAMES[method] };
-    return this.send(to, MAIL_TEMPLATES.methodRemoved(context));
+    return this.notice(to, MAIL_TEMPLATES.methodRemoved(context));
   }
 
   sendTwoFactorReset(to: string): Promise<void> {
-    return this.send(to, MAIL_TEMPLATES.twoFactorReset(this.branding()));
+    return this.notice(to, MAIL_TEMPLATES.twoFactorReset(this.branding()));
   }
 
   sendTrustedDeviceAdded(to: string, deviceName: string): Promise<void> {
-    return this.send(to, MAIL_TEMPLATES.trustedDeviceAdded({ ...this.branding(), deviceName }));
+    return this.notice(to, MAIL_TEMPLATES.trustedDeviceAdded({ ...this.branding(), deviceName }));
   }
 
   sendRecoveryCodeUsed(to: string, remaining: number): Promise<void> {
-    return this.send(to, MAIL_TEMPLATES.recoveryCodeUsed({ ...this.branding(), remaining }));
+    return this.notice(to, MAIL_TEMPLATES.recoveryCodeUsed({ ...this.branding(), remaining }));
   }
 
   private branding() {
     return { productName: this.config.productName, publicUrl: this.config.publicUrl };
+  }
+
+  private async notice(to: string, mail: RenderedMail): Promise<void> {
+    await this.send(to, mail).catch(() => undefined);
   }
 
   private async send(to: string, mail: RenderedMail): Promise<void> {

@@ -7,13 +7,18 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import type { User } from 'src/users/user.entity';
+import { MailService } from 'src/mail/mail.service';
 import { EmailFactorService, maskEmail } from './email/email-factor.service';
 import { LoginChallenge } from './login-challenge.entity';
 import { invalidCode } from './one-time-codes.service';
+import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { TotpFactorService } from './totp/totp-factor.service';
 import type { TwoFactorMethod } from './two-factor-method';
 import { TwoFactorStateService } from './two-factor-state.service';
 import { TwoFactorService } from './two-factor.service';
+
+/** What can pass a challenge: the user's methods, or one of their recovery codes (R1). */
+type Factor = TwoFactorMethod | 'recovery';
 
 export const CHALLENGE_TTL_MS = 10 * 60 * 1000;
 export const MAX_ATTEMPTS_PER_CHALLENGE = 5;
@@ -34,6 +39,8 @@ export class ChallengesService {
     private readonly state: TwoFactorStateService,
     private readonly email: EmailFactorService,
     private readonly totp: TotpFactorService,
+    private readonly recovery: RecoveryCodesService,
+    private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -90,10 +97,11 @@ export class ChallengesService {
     user: User,
     challengeId: string,
     code: string,
+    withRecoveryCode: boolean,
     client: ClientInfo,
-  ): Promise<TwoFactorMethod> {
+  ): Promise<void> {
     const challenge = await this.open(user.id, challengeId);
-    const method = challenge.method;
+    const method: Factor = withRecoveryCode ? 'recovery' : challenge.method;
     if (await this.state.isLocked(user.id)) {
       await this.state.recordFailure(user.id);
       await this.audit.record({ type: 'two_factor.failed', user, factor: method, client });
@@ -116,19 +124,24 @@ export class ChallengesService {
       { completedAt: this.clock.now() },
     );
     if (completed.affected !== 1) throw invalidCode();
-    await this.state.recordSuccess(user.id, method);
+    await this.state.recordSuccess(user.id, method === 'recovery' ? null : method);
     await this.audit.record({ type: 'two_factor.succeeded', user, factor: method, client });
-    return method;
+    if (method === 'recovery') {
+      await this.mail.sendRecoveryCodeUsed(user.email, await this.recovery.remaining(user.id));
+    }
   }
 
   /** Returns the failure to answer, or undefined when the code is right. */
   private async check(
     user: User,
-    method: TwoFactorMethod,
+    method: Factor,
     challengeId: string,
     code: string,
     client: ClientInfo,
   ): Promise<AppException | undefined> {
+    if (method === 'recovery') {
+      return (await this.recovery.consume(user.id, code)) ? undefined : invalidCode();
+    }
     if (method === 'email') {
       try {
         await this.email.verifyLoginCode(user.id, challengeId, code);

@@ -3,18 +3,23 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentPrincipal } from 'src/auth/auth.decorators';
+import { CurrentPrincipal, SetupTokenAllowed } from 'src/auth/auth.decorators';
 import type { Principal } from 'src/auth/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
+import { SessionDto } from 'src/sessions/sessions.dto';
 import {
   CodeDto,
   EmailEnabledDto,
+  OptionalPasswordDto,
   PasswordDto,
   PendingAddressDto,
+  RecoveryCodesDto,
   StartEmailSetupDto,
   TotpEnabledDto,
   TotpEnrolmentDto,
@@ -22,97 +27,133 @@ import {
 } from './two-factor.dto';
 import { TwoFactorService } from './two-factor.service';
 
-/** Profile > Two-factor authentication. A wrong password answers 403 INVALID_PASSWORD and changes nothing. */
+const orSession = (model: new () => object) => ({
+  oneOf: [{ $ref: getSchemaPath(model) }, { $ref: getSchemaPath(SessionDto) }],
+});
+
+/**
+ * Profile > Two-factor authentication. A wrong password answers 403 INVALID_PASSWORD and changes
+ * nothing. Routes marked (S) also take a setup token; a confirm with one answers the full session.
+ */
 @ApiTags('me')
 @ApiBearerAuth()
-@Controller('me/two-factor')
+@ApiExtraModels(SessionDto, EmailEnabledDto, TotpEnabledDto)
+@Controller('me')
 export class MeTwoFactorController {
   constructor(private readonly twoFactor: TwoFactorService) {}
 
-  @Get()
-  @ApiOkResponse({ type: TwoFactorStatusDto })
+  @Get('two-factor')
+  @SetupTokenAllowed()
+  @ApiOkResponse({ type: TwoFactorStatusDto, description: '(S)' })
   getTwoFactorStatus(@CurrentPrincipal() principal: Principal): Promise<TwoFactorStatusDto> {
-    return this.twoFactor.status(principal.userId);
+    return this.twoFactor.status(principal);
   }
 
-  @Post('email')
+  @Post('two-factor/email')
+  @SetupTokenAllowed()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
     type: PendingAddressDto,
     description:
-      'Sends a 6-digit code (valid 10 minutes) to the address. Again with another address: modify it.',
+      '(S) Sends a 6-digit code (valid 10 minutes) to the address, which may differ from the login email. ' +
+      'Again with another address: "modify email address"; the address in force stays until the new one is confirmed. ' +
+      '503 MAIL_UNAVAILABLE when the code cannot be mailed; nothing changes then.',
   })
   startEmailSetup(
     @CurrentPrincipal() principal: Principal,
     @Body() body: StartEmailSetupDto,
   ): Promise<PendingAddressDto> {
-    return this.twoFactor.startEmailSetup(principal.userId, body.password, body.email);
+    return this.twoFactor.startEmailSetup(principal, body.password, body.email);
   }
 
-  @Post('email/resend')
+  @Post('two-factor/email/resend')
+  @SetupTokenAllowed()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
-    description: '429 RESEND_TOO_SOON with `retryAfter` within 60 s of the last code.',
+    description: '(S) 429 RESEND_TOO_SOON with `retryAfter` within 60 s of the last code.',
   })
   resendEmailSetupCode(@CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.twoFactor.resendEmailSetupCode(principal.userId);
+    return this.twoFactor.resendEmailSetupCode(principal);
   }
 
-  @Post('email/confirm')
+  @Post('two-factor/email/confirm')
+  @SetupTokenAllowed()
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: EmailEnabledDto })
+  @ApiOkResponse({ description: '(S)', schema: orSession(EmailEnabledDto) })
   confirmEmailSetup(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CodeDto,
     @Client() client: ClientInfo,
-  ): Promise<EmailEnabledDto> {
-    return this.twoFactor.confirmEmailSetup(principal.userId, body.code, client);
+  ): Promise<EmailEnabledDto | SessionDto> {
+    return this.twoFactor.confirmEmailSetup(principal, body.code, client);
   }
 
-  @Post('totp')
+  @Post('two-factor/totp')
+  @SetupTokenAllowed()
   @HttpCode(HttpStatus.CREATED)
   @ApiCreatedResponse({
     type: TotpEnrolmentDto,
     description:
-      'SHA1, 6 digits, 30 s. Also "set up a new authenticator app": the old one works until this one is confirmed.',
+      '(S) SHA1, 6 digits, 30 s. Also "set up a new authenticator app": the old one works until this one is confirmed.',
   })
   startTotpEnrolment(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: PasswordDto,
+    @Body() body: OptionalPasswordDto,
   ): Promise<TotpEnrolmentDto> {
-    return this.twoFactor.startTotpEnrolment(principal.userId, body.password);
+    return this.twoFactor.startTotpEnrolment(principal, body.password);
   }
 
-  @Post('totp/confirm')
+  @Post('two-factor/totp/confirm')
+  @SetupTokenAllowed()
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: TotpEnabledDto })
+  @ApiOkResponse({ description: '(S)', schema: orSession(TotpEnabledDto) })
   confirmTotpEnrolment(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CodeDto,
     @Client() client: ClientInfo,
-  ): Promise<TotpEnabledDto> {
-    return this.twoFactor.confirmTotpEnrolment(principal.userId, body.code, client);
+  ): Promise<TotpEnabledDto | SessionDto> {
+    return this.twoFactor.confirmTotpEnrolment(principal, body.code, client);
   }
 
-  @Delete('email')
+  @Delete('two-factor/email')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({
+    description: '409 LAST_METHOD_REQUIRED when 2FA is mandatory and this is the last method.',
+  })
   removeEmailMethod(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.twoFactor.removeMethod(principal.userId, 'email', body.password, client);
+    return this.twoFactor.removeMethod(principal, 'email', body.password, client);
   }
 
-  @Delete('totp')
+  @Delete('two-factor/totp')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({
+    description: '409 LAST_METHOD_REQUIRED when 2FA is mandatory and this is the last method.',
+  })
   removeTotpMethod(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.twoFactor.removeMethod(principal.userId, 'totp', body.password, client);
+    return this.twoFactor.removeMethod(principal, 'totp', body.password, client);
+  }
+
+  @Post('recovery-codes')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: RecoveryCodesDto,
+    description:
+      'Ten recovery codes, shown this once; any earlier set stops working. Each signs in once in place of the ' +
+      'second factor: `POST /api/auth/two-factor/verify { challengeToken, method: "recovery", code }`. Using one ' +
+      'emails the user; wrong ones count toward the lockout like any wrong code. 409 METHOD_NOT_ENABLED without a method.',
+  })
+  regenerateRecoveryCodes(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PasswordDto,
+  ): Promise<RecoveryCodesDto> {
+    return this.twoFactor.regenerateRecoveryCodes(principal, body.password);
   }
 }

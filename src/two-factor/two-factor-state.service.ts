@@ -46,12 +46,17 @@ export class TwoFactorStateService {
     return this.isLocked(userId);
   }
 
-  async recordSuccess(userId: string, method: TwoFactorMethod): Promise<void> {
+  /** Resets the failures; `method` null (a recovery code) leaves the last used method as it was. */
+  async recordSuccess(userId: string, method: TwoFactorMethod | null): Promise<void> {
     await this.ensureRow(userId);
     await this.states.update(
       { userId },
-      { lastUsedMethod: method, failureCount: 0, lastFailureAt: null },
+      { ...(method && { lastUsedMethod: method }), failureCount: 0, lastFailureAt: null },
     );
+  }
+
+  async clear(userId: string): Promise<void> {
+    await this.states.delete({ userId });
   }
 
   private lockedAt(state: TwoFactorState, now: Date): boolean {

@@ -1,7 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { RECOVERY_CODE_PATTERN } from './recovery/recovery-codes.service';
 import { PASSWORD_MAX } from 'src/users/users.dto';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from './two-factor-method';
 
@@ -30,7 +44,19 @@ export class PasswordDto {
   password!: string;
 }
 
-export class StartEmailSetupDto extends PasswordDto {
+/** With a setup token the password may be left out: the login that gave the token proved it. */
+export class OptionalPasswordDto {
+  @ApiPropertyOptional({
+    format: 'password',
+    description: 'The current password; not needed with a setup token.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  password?: string;
+}
+
+export class StartEmailSetupDto extends OptionalPasswordDto {
   @ApiProperty({
     example: 'ada.codes@example.org',
     description: 'May differ from the login email.',
@@ -50,9 +76,56 @@ export class ChallengeTokenDto {
   challengeToken!: string;
 }
 
+/** I1 for 6-digit codes; with `method: "recovery"`, a recovery code such as `K7QMP-ZX4RD`. */
+@ValidatorConstraint({ name: 'challengeCode' })
+class ChallengeCodeRule implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    if (typeof value !== 'string') return false;
+    const recovery = (args.object as VerifyChallengeDto).method === 'recovery';
+    return recovery ? RECOVERY_CODE_PATTERN.test(value.toUpperCase()) : /^[0-9]{6}$/.test(value);
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return (args.object as VerifyChallengeDto).method === 'recovery'
+      ? 'code must be a recovery code such as K7QMP-ZX4RD'
+      : 'code must be exactly 6 digits';
+  }
+}
+
 export class VerifyChallengeDto extends ChallengeTokenDto {
-  @IsSixDigitCode()
+  @ApiPropertyOptional({
+    enum: ['recovery'],
+    description:
+      'Set to `recovery` to sign in with one of your recovery codes instead of the asked method.',
+  })
+  @IsOptional()
+  @IsIn(['recovery'])
+  method?: 'recovery';
+
+  @ApiProperty({
+    example: '123456',
+    description: '6 digits, or a recovery code with `method: "recovery"`.',
+  })
+  @Transform(trimString)
+  @Validate(ChallengeCodeRule)
   code!: string;
+
+  @ApiPropertyOptional({
+    description:
+      '"Don\'t ask me again on this device": answers a `deviceToken` (and the `gk_device` cookie) valid 30 days.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  rememberDevice?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'Work laptop',
+    description: 'Defaults to a name read from the user agent.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  deviceName?: string;
 }
 
 export class SwitchMethodDto extends ChallengeTokenDto {
@@ -115,6 +188,11 @@ export class TotpStatusDto {
   configuredAt!: Date | null;
 }
 
+export class RecoveryCodesStatusDto {
+  @ApiProperty({ description: 'Unused recovery codes left.' })
+  remaining!: number;
+}
+
 export class TwoFactorStatusDto {
   @ApiProperty({ description: 'Whether two-factor authentication is mandatory for this user.' })
   required!: boolean;
@@ -127,6 +205,9 @@ export class TwoFactorStatusDto {
 
   @ApiProperty({ type: TotpStatusDto })
   totp!: TotpStatusDto;
+
+  @ApiProperty({ type: RecoveryCodesStatusDto })
+  recoveryCodes!: RecoveryCodesStatusDto;
 }
 
 export class PendingAddressDto {
@@ -158,4 +239,15 @@ export class TotpEnrolmentDto {
 export class TotpEnabledDto {
   @ApiProperty({ enum: [true] })
   enabled!: true;
+}
+
+export class RecoveryCodesDto {
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    example: ['K7QMP-ZX4RD'],
+    description:
+      'Shown this once. Each works once at login with `method: "recovery"`; a new set voids the old one.',
+  })
+  codes!: string[];
 }

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DevicesModule } from 'src/devices/devices.module';
 import { MailModule } from 'src/mail/mail.module';
+import { PolicyModule } from 'src/policy/policy.module';
+import { SessionsModule } from 'src/sessions/sessions.module';
 import { UsersModule } from 'src/users/users.module';
+import { AdminTwoFactorController } from './admin-two-factor.controller';
 import { ChallengesService } from './challenges.service';
 import { EmailFactor } from './email/email-factor.entity';
 import { EmailFactorService } from './email/email-factor.service';
@@ -9,6 +13,8 @@ import { LoginChallenge } from './login-challenge.entity';
 import { MeTwoFactorController } from './me-two-factor.controller';
 import { OneTimeCode } from './one-time-code.entity';
 import { OneTimeCodesService } from './one-time-codes.service';
+import { RecoveryCode } from './recovery/recovery-code.entity';
+import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { TotpFactor } from './totp/totp-factor.entity';
 import { TotpFactorService } from './totp/totp-factor.service';
 import { TotpService } from './totp/totp.service';
@@ -24,11 +30,15 @@ import { TwoFactorService } from './two-factor.service';
       OneTimeCode,
       LoginChallenge,
       TwoFactorState,
+      RecoveryCode,
     ]),
     UsersModule,
     MailModule,
+    SessionsModule,
+    DevicesModule,
+    PolicyModule,
   ],
-  controllers: [MeTwoFactorController],
+  controllers: [MeTwoFactorController, AdminTwoFactorController],
   providers: [
     TwoFactorService,
     ChallengesService,
@@ -37,6 +47,7 @@ import { TwoFactorService } from './two-factor.service';
     TotpService,
     OneTimeCodesService,
     TwoFactorStateService,
+    RecoveryCodesService,
   ],
   exports: [TwoFactorService, ChallengesService],
 })

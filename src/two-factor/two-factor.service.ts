@@ -1,41 +1,48 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { Clock } from 'src/common/clock';
+import type { Principal } from 'src/auth/principal';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
-import type { AppConfig } from 'src/config/app-config';
-import { APP_CONFIG } from 'src/config/config.module';
+import { DevicesService } from 'src/devices/devices.service';
 import { MailService } from 'src/mail/mail.service';
+import { PolicyService } from 'src/policy/policy.service';
+import type { SessionDto } from 'src/sessions/sessions.dto';
+import { SessionsService } from 'src/sessions/sessions.service';
 import { PasswordService } from 'src/users/password.service';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
 import { EmailFactorService } from './email/email-factor.service';
+import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { TotpFactorService, type TotpEnrolment } from './totp/totp-factor.service';
 import type { TwoFactorMethod } from './two-factor-method';
 import { TwoFactorStateService } from './two-factor-state.service';
 import type {
   EmailEnabledDto,
   PendingAddressDto,
+  RecoveryCodesDto,
   TotpEnabledDto,
   TwoFactorStatusDto,
 } from './two-factor.dto';
 
-/** Profile > Two-factor authentication: every change needs the current password. */
+/**
+ * Profile > Two-factor authentication. Every change needs the current password, except with a
+ * setup token (its login just proved the password); confirming with one answers the session.
+ */
 @Injectable()
 export class TwoFactorService {
-  private readonly logger = new Logger('TwoFactor');
-
   constructor(
     private readonly email: EmailFactorService,
     private readonly totp: TotpFactorService,
+    private readonly recovery: RecoveryCodesService,
     private readonly state: TwoFactorStateService,
     private readonly passwords: PasswordService,
+    private readonly users: UsersService,
+    private readonly policy: PolicyService,
+    private readonly devices: DevicesService,
+    private readonly sessions: SessionsService,
     private readonly mail: MailService,
     private readonly audit: AuditService,
-    private readonly users: UsersService,
-    private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Enabled methods, strongest first: an authenticator app before email (E6). */
@@ -47,14 +54,16 @@ export class TwoFactorService {
     return methods;
   }
 
-  async status(userId: string): Promise<TwoFactorStatusDto> {
-    const [totp, email, lastUsedMethod] = await Promise.all([
-      this.totp.find(userId),
-      this.email.find(userId),
-      this.state.lastUsedMethod(userId),
+  async status(caller: Principal): Promise<TwoFactorStatusDto> {
+    const [totp, email, lastUsedMethod, required, remaining] = await Promise.all([
+      this.totp.find(caller.userId),
+      this.email.find(caller.userId),
+      this.state.lastUsedMethod(caller.userId),
+      this.policy.isMandatory(caller.accountId),
+      this.recovery.remaining(caller.userId),
     ]);
     return {
-      required: this.isMandatory(),
+      required,
       lastUsedMethod,
       email: {
         enabled: !!email?.address,
@@ -62,96 +71,132 @@ export class TwoFactorService {
         pendingAddress: email?.pendingAddress ?? null,
       },
       totp: { enabled: !!totp?.secret, configuredAt: totp?.secret ? totp.configuredAt : null },
+      recoveryCodes: { remaining },
     };
   }
 
   async startEmailSetup(
-    userId: string,
-    password: string,
+    caller: Principal,
+    password: string | undefined,
     address: string,
   ): Promise<PendingAddressDto> {
-    await this.requirePassword(await this.user(userId), password);
-    return this.email.startSetup(userId, address);
+    await this.requirePassword(caller, password);
+    return this.email.startSetup(caller.userId, address);
   }
 
-  resendEmailSetupCode(userId: string): Promise<void> {
-    return this.email.resendSetupCode(userId);
+  resendEmailSetupCode(caller: Principal): Promise<void> {
+    return this.email.resendSetupCode(caller.userId);
   }
 
   async confirmEmailSetup(
-    userId: string,
+    caller: Principal,
     code: string,
     client: ClientInfo,
-  ): Promise<EmailEnabledDto> {
-    const address = await this.email.confirmSetup(userId, code);
-    await this.enabled(await this.user(userId), 'email', client);
-    return { enabled: true, address };
+  ): Promise<EmailEnabledDto | SessionDto> {
+    const address = await this.email.confirmSetup(caller.userId, code);
+    return this.enabled(caller, 'email', client, { enabled: true, address });
   }
 
-  async startTotpEnrolment(userId: string, password: string): Promise<TotpEnrolment> {
-    const user = await this.user(userId);
-    await this.requirePassword(user, password);
+  async startTotpEnrolment(
+    caller: Principal,
+    password: string | undefined,
+  ): Promise<TotpEnrolment> {
+    const user = await this.requirePassword(caller, password);
     return this.totp.startEnrolment(user.id, user.email);
   }
 
   async confirmTotpEnrolment(
-    userId: string,
+    caller: Principal,
     code: string,
     client: ClientInfo,
-  ): Promise<TotpEnabledDto> {
-    await this.totp.confirmEnrolment(userId, code);
-    await this.enabled(await this.user(userId), 'totp', client);
-    return { enabled: true };
+  ): Promise<TotpEnabledDto | SessionDto> {
+    await this.totp.confirmEnrolment(caller.userId, code);
+    return this.enabled(caller, 'totp', client, { enabled: true });
   }
 
+  /**
+   * 409 LAST_METHOD_REQUIRED while 2FA is mandatory and this is the only method. Removing the
+   * last method also ends trusted devices and recovery codes: nothing is left for them to stand in for.
+   */
   async removeMethod(
-    userId: string,
+    caller: Principal,
     method: TwoFactorMethod,
     password: string,
     client: ClientInfo,
   ): Promise<void> {
-    const user = await this.user(userId);
-    await this.requirePassword(user, password);
+    const user = await this.requirePassword(caller, password);
+    const methods = await this.enabledMethods(user.id);
+    if (
+      methods.length === 1 &&
+      methods[0] === method &&
+      (await this.policy.isMandatory(user.accountId))
+    ) {
+      throw new AppException(
+        ErrorCode.LAST_METHOD_REQUIRED,
+        'Two-factor authentication is mandatory: set up another method before removing this one',
+      );
+    }
     if (method === 'email') await this.email.remove(user.id);
     else await this.totp.remove(user.id);
+    if (methods.every((other) => other === method)) {
+      await this.devices.revokeAll(user.id);
+      await this.recovery.removeAll(user.id);
+    }
     await this.audit.record({ type: 'two_factor.method_removed', user, factor: method, client });
-    await this.notify(() => this.mail.sendMethodRemoved(user.email, method));
+    await this.mail.sendMethodRemoved(user.email, method);
   }
 
-  /** The platform-wide date; the per-account policy joins it with the policy module. */
-  private isMandatory(): boolean {
-    const from = this.config.twoFactorMandatoryFrom;
-    return !!from && from <= this.clock.now();
+  /** R1: ten new codes, shown once; only for a user who has a method to recover. */
+  async regenerateRecoveryCodes(caller: Principal, password: string): Promise<RecoveryCodesDto> {
+    const user = await this.requirePassword(caller, password);
+    if ((await this.enabledMethods(user.id)).length === 0) {
+      throw new AppException(
+        ErrorCode.METHOD_NOT_ENABLED,
+        'Set up a two-factor method before recovery codes',
+      );
+    }
+    return { codes: await this.recovery.regenerate(user.id) };
   }
 
-  private async user(userId: string): Promise<User> {
-    const user = await this.users.findById(userId);
+  /** A3: everything the user had for the second factor goes; the administrator sees none of it. */
+  async resetByAdministrator(admin: Principal, userId: string, client: ClientInfo): Promise<void> {
+    const user = await this.users.getInAccount(admin.accountId, userId);
+    await this.email.remove(user.id);
+    await this.totp.remove(user.id);
+    await this.recovery.removeAll(user.id);
+    await this.state.clear(user.id);
+    await this.devices.revokeAll(user.id);
+    await this.sessions.endAll(user.id);
+    await this.audit.record({ type: 'two_factor.reset', user, actorId: admin.userId, client });
+    await this.mail.sendTwoFactorReset(user.email);
+  }
+
+  private async requirePassword(caller: Principal, password: string | undefined): Promise<User> {
+    const user = await this.users.findById(caller.userId);
     if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
-    return user;
-  }
-
-  private async requirePassword(user: User, password: string): Promise<void> {
+    if (caller.tokenKind === 'setup') return user;
+    if (password === undefined) {
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'password is required');
+    }
     if (!(await this.passwords.verify(user.passwordHash, password))) {
       throw new AppException(ErrorCode.INVALID_PASSWORD, 'The current password is not correct');
     }
+    return user;
   }
 
-  private async enabled(user: User, method: TwoFactorMethod, client: ClientInfo): Promise<void> {
+  /** Audits and notifies; a setup token's first method completes its login with a full session. */
+  private async enabled<T>(
+    caller: Principal,
+    method: TwoFactorMethod,
+    client: ClientInfo,
+    answer: T,
+  ): Promise<T | SessionDto> {
+    const user = await this.users.findWithAccount(caller.userId);
+    if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
     await this.audit.record({ type: 'two_factor.method_enabled', user, factor: method, client });
-    await this.notify(() => this.mail.sendMethodEnabled(user.email, method));
-  }
-
-  /**
-   * Notices go to the login email after the change is made; a mail outage must not undo a
-   * change the user just confirmed, so it is logged instead of answered.
-   */
-  private async notify(send: () => Promise<void>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      this.logger.warn(
-        `Notification not sent: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+    await this.mail.sendMethodEnabled(user.email, method);
+    return caller.tokenKind === 'setup'
+      ? this.sessions.start(user, { secondFactor: true })
+      : answer;
   }
 }

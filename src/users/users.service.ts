@@ -55,6 +55,12 @@ export class UsersService {
   }
 
   /** Another account's user answers exactly like a missing one (A2). */
+  async getInAccount(accountId: string, id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id, accountId });
+    if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
+    return user;
+  }
+
   async getAdminView(accountId: string, id: string): Promise<AdminUserDto> {
     const { entities, raw } = await this.adminQuery(accountId)
       .andWhere('user.id = :id', { id })
@@ -144,8 +150,16 @@ export class UsersService {
   }
 
   /** Ends every session of the user at once: tokens carry the old version and fail the guard. */
-  async bumpSessionVersion(userId: string): Promise<void> {
+  async bumpSessionVersion(userId: string): Promise<number> {
     await this.users.increment({ id: userId }, 'sessionVersion', 1);
+    return (await this.users.findOneByOrFail({ id: userId })).sessionVersion;
+  }
+
+  async changePassword(userId: string, newPassword: string): Promise<void> {
+    await this.users.update(
+      { id: userId },
+      { passwordHash: await this.passwords.hash(newPassword) },
+    );
   }
 }
 

@@ -43,6 +43,7 @@ export async function startTestApp(
     GATEKEEPER_VAR_DIR: mkdtempSync(join(tmpdir(), 'gatekeeper-var-')),
     ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
     ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+    RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
   const clock = new FakeClock();

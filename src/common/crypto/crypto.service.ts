@@ -45,9 +45,12 @@ export class CryptoService {
 
   /** A numeric code of `digits` digits, uniformly drawn. */
   randomDigits(digits: number): string {
-    return randomInt(0, 10 ** digits)
-      .toString()
-      .padStart(digits, '0');
+    return this.randomString('0123456789', digits);
+  }
+
+  /** `length` characters drawn uniformly from `alphabet` with crypto.randomInt. */
+  randomString(alphabet: string, length: number): string {
+    return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
   }
 
   /** Constant-time equality for strings of any length. */

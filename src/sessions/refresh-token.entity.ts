@@ -28,6 +28,13 @@ export class RefreshToken extends UuidEntity {
   @Column({ type: 'int' })
   sessionVersion!: number;
 
+  /** Carried into every access token of the family: whether the login passed a second factor. */
+  @Column({ type: 'boolean', default: false })
+  secondFactor!: boolean;
+
+  @Column({ ...UUID_COLUMN, nullable: true })
+  deviceId!: string | null;
+
   @Column({ type: 'datetime' })
   expiresAt!: Date;
 

@@ -10,7 +10,9 @@ import type { Role } from 'src/users/user.entity';
 export const JWT_ISSUER = 'gatekeeper';
 export const ACCESS_AUDIENCE = 'gatekeeper:access';
 export const CHALLENGE_AUDIENCE = 'gatekeeper:challenge';
+export const SETUP_AUDIENCE = 'gatekeeper:setup';
 const CHALLENGE_TTL_SECONDS = 10 * 60;
+const SETUP_TTL_SECONDS = 15 * 60;
 
 export interface AccessClaims {
   sub: string;
@@ -18,6 +20,12 @@ export interface AccessClaims {
   role: Role;
   /** The user's session version when minted (S4). */
   sv: number;
+  /** Whether this session passed a second factor (or a trusted device); admins need it (A4). */
+  mfa: boolean;
+  /** The session (refresh-token family) this token belongs to. */
+  sid: string;
+  /** The trusted device this session was started on or registered, if any. */
+  did?: string;
 }
 
 export interface ChallengeClaims {
@@ -26,9 +34,18 @@ export interface ChallengeClaims {
   cid: string;
 }
 
-export type BearerToken = { kind: 'access'; claims: AccessClaims } | { kind: 'challenge' };
+/** For a user who must set up a method first: opens only the setup endpoints. */
+export interface SetupClaims {
+  sub: string;
+  sv: number;
+}
 
-/** S3: HS256 only, with `exp`, `iss` and `aud` always checked. */
+export type BearerToken =
+  | { kind: 'access'; claims: AccessClaims }
+  | { kind: 'setup'; claims: SetupClaims }
+  | { kind: 'challenge' };
+
+/** S3: HS256 only, with `exp`, `iss` and `aud` always checked; each kind has its own audience. */
 @Injectable()
 export class TokensService {
   constructor(
@@ -42,32 +59,38 @@ export class TokensService {
   }
 
   signAccess(claims: AccessClaims): string {
-    return this.jwt.sign(
-      { ...claims, iat: this.clock.nowSeconds() },
-      { audience: ACCESS_AUDIENCE, expiresIn: this.config.accessTokenTtlSeconds },
-    );
+    return this.sign(claims, ACCESS_AUDIENCE, this.config.accessTokenTtlSeconds);
   }
 
   /** S1: its own audience and a 10-minute life; it can never pass for an access token. */
   signChallenge(claims: ChallengeClaims): string {
-    return this.jwt.sign(
-      { ...claims, iat: this.clock.nowSeconds() },
-      { audience: CHALLENGE_AUDIENCE, expiresIn: CHALLENGE_TTL_SECONDS },
-    );
+    return this.sign(claims, CHALLENGE_AUDIENCE, CHALLENGE_TTL_SECONDS);
+  }
+
+  signSetup(claims: SetupClaims): string {
+    return this.sign(claims, SETUP_AUDIENCE, SETUP_TTL_SECONDS);
   }
 
   /**
-   * For the global guard: a valid token of any kind, so that a challenge token presented where a
-   * full session is needed can be told apart (401 TWO_FACTOR_REQUIRED) from garbage.
+   * For the global guard: a valid token of any kind, so that a challenge or setup token
+   * presented where a full session is needed can be told apart from garbage.
    */
   verifyBearer(token: string): BearerToken {
-    const claims = this.verify<AccessClaims & { aud: string }>(token, [
+    const claims = this.verify<{ aud: string }>(token, [
       ACCESS_AUDIENCE,
+      SETUP_AUDIENCE,
       CHALLENGE_AUDIENCE,
     ]);
-    if (claims?.aud === ACCESS_AUDIENCE) return { kind: 'access', claims };
-    if (claims?.aud === CHALLENGE_AUDIENCE) return { kind: 'challenge' };
-    throw new AppException(ErrorCode.UNAUTHENTICATED, 'The access token is invalid or expired');
+    switch (claims?.aud) {
+      case ACCESS_AUDIENCE:
+        return { kind: 'access', claims: claims as unknown as AccessClaims };
+      case SETUP_AUDIENCE:
+        return { kind: 'setup', claims: claims as unknown as SetupClaims };
+      case CHALLENGE_AUDIENCE:
+        return { kind: 'challenge' };
+      default:
+        throw new AppException(ErrorCode.UNAUTHENTICATED, 'The access token is invalid or expired');
+    }
   }
 
   verifyChallenge(token: string): ChallengeClaims {
@@ -79,6 +102,10 @@ export class TokensService {
       );
     }
     return claims;
+  }
+
+  private sign(claims: object, audience: string, expiresIn: number): string {
+    return this.jwt.sign({ ...claims, iat: this.clock.nowSeconds() }, { audience, expiresIn });
   }
 
   private verify<T extends object>(token: string, audience: [string, ...string[]]): T | undefined {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
@@ -10,6 +9,13 @@ import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import type { User } from 'src/users/user.entity';
 import { RefreshToken } from './refresh-token.entity';
+
+/** What a session carries from its login into every token it mints. */
+export interface SessionFacts {
+  sessionId: string;
+  secondFactor: boolean;
+  deviceId?: string;
+}
 
 /** S5: opaque, stored as an HMAC, single use, rotated; reuse revokes the family. */
 @Injectable()
@@ -21,13 +27,15 @@ export class RefreshTokensService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async issue(user: User, familyId: string = randomUUID()): Promise<string> {
+  async issue(user: User, session: SessionFacts): Promise<string> {
     const token = this.crypto.randomToken();
     const now = this.clock.now();
     await this.tokens.insert(
       this.tokens.create({
         userId: user.id,
-        familyId,
+        familyId: session.sessionId,
+        secondFactor: session.secondFactor,
+        deviceId: session.deviceId ?? null,
         tokenHash: this.crypto.hash(token),
         sessionVersion: user.sessionVersion,
         expiresAt: new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000),
@@ -42,9 +50,7 @@ export class RefreshTokensService {
    * Marks the token used with one conditional UPDATE, so of two parallel refreshes
    * exactly one wins; the loser is treated as reuse. The caller checks the session version.
    */
-  async consume(
-    token: string,
-  ): Promise<Pick<RefreshToken, 'userId' | 'familyId' | 'sessionVersion'>> {
+  async consume(token: string): Promise<RefreshToken> {
     const row = await this.tokens.findOne({ where: { tokenHash: this.crypto.hash(token) } });
     if (!row) throw invalidRefreshToken();
     const now = this.clock.now();
@@ -70,8 +76,20 @@ export class RefreshTokensService {
     if (row) await this.revokeFamily(row.familyId);
   }
 
-  async revokeAllForUser(userId: string): Promise<void> {
-    await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  /** Every session of the user ends, except the one named by `keepSessionId`, if any. */
+  async revokeAllForUser(userId: string, keepSessionId?: string): Promise<void> {
+    const builder = this.tokens
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: this.clock.now() })
+      .where('userId = :userId AND revokedAt IS NULL', { userId });
+    if (keepSessionId) builder.andWhere('familyId <> :keepSessionId', { keepSessionId });
+    await builder.execute();
+  }
+
+  /** After a password change, the caller's own session follows the new session version. */
+  async moveSession(sessionId: string, sessionVersion: number): Promise<void> {
+    await this.tokens.update({ familyId: sessionId, revokedAt: IsNull() }, { sessionVersion });
   }
 
   private async revokeFamily(familyId: string): Promise<void> {

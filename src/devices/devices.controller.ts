@@ -1,0 +1,43 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from 'src/auth/auth.decorators';
+import type { Principal } from 'src/auth/principal';
+import { Client, type ClientInfo } from 'src/common/http/client-info';
+import { TrustedDeviceDto } from './devices.dto';
+import { DevicesService } from './devices.service';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me/trusted-devices')
+export class DevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Get()
+  @ApiOkResponse({ type: TrustedDeviceDto, isArray: true })
+  listTrustedDevices(@CurrentPrincipal() principal: Principal): Promise<TrustedDeviceDto[]> {
+    return this.devices.list(principal.userId, principal.deviceId);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The device will be asked for the second factor again.' })
+  removeTrustedDevice(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    return this.devices.remove(
+      { id: principal.userId, accountId: principal.accountId },
+      id,
+      client,
+    );
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from 'src/mail/mail.module';
+import { DevicesController } from './devices.controller';
+import { DevicesService } from './devices.service';
+import { TrustedDevice } from './trusted-device.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TrustedDevice]), MailModule],
+  controllers: [DevicesController],
+  providers: [DevicesService],
+  exports: [DevicesService],
+})
+export class DevicesModule {}

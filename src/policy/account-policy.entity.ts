@@ -1,0 +1,23 @@
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Account } from 'src/accounts/account.entity';
+import { UUID_COLUMN } from 'src/database/uuid-entity';
+
+/** One row per account once an administrator has set its policy; no row means the defaults. */
+@Entity('account_policies')
+export class AccountPolicy {
+  @PrimaryColumn(UUID_COLUMN)
+  accountId!: string;
+
+  @OneToOne(() => Account, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'accountId' })
+  account?: Account;
+
+  @Column({ type: 'boolean', default: false })
+  twoFactorRequired!: boolean;
+
+  @Column({ ...UUID_COLUMN, nullable: true })
+  updatedBy!: string | null;
+
+  @UpdateDateColumn({ type: 'datetime' })
+  updatedAt!: Date;
+}

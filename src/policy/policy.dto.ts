@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
+
+export class UpdatePolicyDto {
+  @ApiProperty({
+    description: 'Turning it off removes nobody’s methods; users who have one keep being asked.',
+  })
+  @IsBoolean()
+  twoFactorRequired!: boolean;
+}
+
+export class PolicyDto {
+  @ApiProperty({ description: 'This account’s own setting.' })
+  twoFactorRequired!: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'TWO_FACTOR_MANDATORY_FROM: from then on 2FA is mandatory for every account, whatever its setting.',
+  })
+  mandatoryFrom!: Date | null;
+
+  @ApiProperty({
+    description: 'Whether 2FA is mandatory now, by this account’s setting or the platform date.',
+  })
+  enforced!: boolean;
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuditService } from 'src/audit/audit.service';
+import type { Principal } from 'src/auth/principal';
+import { Clock } from 'src/common/clock';
+import type { ClientInfo } from 'src/common/http/client-info';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.module';
+import { AccountPolicy } from './account-policy.entity';
+import type { PolicyDto } from './policy.dto';
+
+/**
+ * Whether 2FA is mandatory: the account's own switch, or the platform-wide date. Turning it off
+ * removes nothing; sessions started before it was turned on keep working until their next login.
+ */
+@Injectable()
+export class PolicyService {
+  constructor(
+    @InjectRepository(AccountPolicy) private readonly policies: Repository<AccountPolicy>,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async get(accountId: string): Promise<PolicyDto> {
+    const policy = await this.policies.findOneBy({ accountId });
+    const twoFactorRequired = policy?.twoFactorRequired ?? false;
+    const mandatoryFrom = this.config.twoFactorMandatoryFrom ?? null;
+    const platformMandatory = !!mandatoryFrom && mandatoryFrom <= this.clock.now();
+    return { twoFactorRequired, mandatoryFrom, enforced: twoFactorRequired || platformMandatory };
+  }
+
+  async isMandatory(accountId: string): Promise<boolean> {
+    return (await this.get(accountId)).enforced;
+  }
+
+  async setTwoFactorRequired(
+    admin: Principal,
+    required: boolean,
+    client: ClientInfo,
+  ): Promise<PolicyDto> {
+    await this.policies.upsert(
+      { accountId: admin.accountId, twoFactorRequired: required, updatedBy: admin.userId },
+      ['accountId'],
+    );
+    await this.audit.record({
+      type: 'policy.changed',
+      user: { id: admin.userId, accountId: admin.accountId },
+      factor: required ? 'required' : 'optional',
+      client,
+    });
+    return this.get(admin.accountId);
+  }
+}
