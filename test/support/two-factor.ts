@@ -63,3 +63,18 @@ export function nextTotpStep(t: TestApp): void {
   const now = t.clock.now().getTime();
   t.clock.advance(30_000 - (now % 30_000) + 1_000);
 }
+
+/** Password then an independently computed TOTP code: a full session that passed the second factor. */
+export async function signInWithApp(
+  t: TestApp,
+  user: Pick<TestUser, 'email' | 'password'>,
+  secret: string,
+) {
+  nextTotpStep(t);
+  const { challengeToken } = await startChallenge(t, user);
+  const session = await t.http
+    .post('/api/auth/two-factor/verify')
+    .send({ challengeToken, code: totpCode(secret, t.clock.now().getTime()) })
+    .expect(200);
+  return session.body as { accessToken: string; refreshToken: string };
+}

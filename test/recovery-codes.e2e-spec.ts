@@ -1,0 +1,113 @@
+import { DataSource } from 'typeorm';
+import { RecoveryCode } from 'src/two-factor/recovery/recovery-code.entity';
+import { TwoFactorState } from 'src/two-factor/two-factor-state.entity';
+import { createAccountWithUser, signIn, type TestUser } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+import { enableTotpMethod, signInWithApp, startChallenge } from './support/two-factor';
+
+describe('Recovery codes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  async function userWithCodes(): Promise<{ user: TestUser; token: string; codes: string[] }> {
+    const user = await createAccountWithUser(t, 'member');
+    const secret = await enableTotpMethod(t, user, (await signIn(t, user)).accessToken);
+    const { accessToken } = await signInWithApp(t, user, secret);
+    const response = await t.http
+      .post('/api/me/recovery-codes')
+      .auth(accessToken, { type: 'bearer' })
+      .send({ password: user.password })
+      .expect(200);
+    return { user, token: accessToken, codes: response.body.codes as string[] };
+  }
+
+  const useCode = async (user: TestUser, code: string) => {
+    const { challengeToken } = await startChallenge(t, user);
+    return t.http
+      .post('/api/auth/two-factor/verify')
+      .send({ challengeToken, method: 'recovery', code });
+  };
+
+  it('R1: ten codes, shown once and stored hashed; each signs in once and emails the user', async () => {
+    const { user, token, codes } = await userWithCodes();
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    const stored = await t.app
+      .get(DataSource)
+      .getRepository(RecoveryCode)
+      .findBy({ userId: user.id });
+    expect(stored).toHaveLength(10);
+    for (const row of stored) expect(codes).not.toContain(row.codeHash);
+
+    const first = await useCode(user, codes[0]);
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('authenticated');
+    const notice = await t.mail.waitFor(
+      (mail) => mail.to.includes(user.email) && /recovery code/i.test(mail.subject),
+    );
+    expect(notice.text).toContain('9');
+    expect(notice.text).not.toContain(codes[0]);
+
+    const again = await useCode(user, codes[0]);
+    expect(again.status).toBe(401);
+    expect(again.body.code).toBe('INVALID_CODE');
+    const status = await t.http
+      .get('/api/me/two-factor')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(status.body.recoveryCodes).toEqual({ remaining: 9 });
+  });
+
+  it('R1: regenerating voids the old set', async () => {
+    const { user, token, codes: oldCodes } = await userWithCodes();
+    const fresh = await t.http
+      .post('/api/me/recovery-codes')
+      .auth(token, { type: 'bearer' })
+      .send({ password: user.password })
+      .expect(200);
+    expect((await useCode(user, oldCodes[1])).body.code).toBe('INVALID_CODE');
+    expect((await useCode(user, (fresh.body.codes as string[])[0])).status).toBe(200);
+  });
+
+  it('R1/B2: a wrong recovery code counts toward the lockout', async () => {
+    const { user } = await userWithCodes();
+    expect((await useCode(user, 'AAAAA-BBBBB')).status).toBe(401);
+    const state = await t.app
+      .get(DataSource)
+      .getRepository(TwoFactorState)
+      .findOneByOrFail({ userId: user.id });
+    expect(state.failureCount).toBe(1);
+  });
+
+  it('needs the password, and a method to recover', async () => {
+    const { token } = await userWithCodes();
+    const wrong = await t.http
+      .post('/api/me/recovery-codes')
+      .auth(token, { type: 'bearer' })
+      .send({ password: 'not-mine-at-all' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.code).toBe('INVALID_PASSWORD');
+    const plain = await createAccountWithUser(t, 'member');
+    const none = await t.http
+      .post('/api/me/recovery-codes')
+      .auth((await signIn(t, plain)).accessToken, { type: 'bearer' })
+      .send({ password: plain.password });
+    expect(none.status).toBe(409);
+    expect(none.body.code).toBe('METHOD_NOT_ENABLED');
+  });
+
+  it('I1: a malformed recovery code answers 400', async () => {
+    const { user } = await userWithCodes();
+    const { challengeToken } = await startChallenge(t, user);
+    for (const code of ['123456', 'AAAA-BBBB', 'AAAAA-BBBB0', 42]) {
+      const response = await t.http
+        .post('/api/auth/two-factor/verify')
+        .send({ challengeToken, method: 'recovery', code });
+      expect(response.status).toBe(400);
+    }
+  });
+});
