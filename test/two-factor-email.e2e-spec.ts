@@ -212,3 +212,32 @@ describe('Email second factor', () => {
     expect(login.body.status).toBe('authenticated');
   });
 });
+
+describe('Email second factor when mail is down', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SMTP_URL: 'smtp://127.0.0.1:1' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 MAIL_UNAVAILABLE and leaves no half-enabled method', async () => {
+    const user = await createAccountWithUser(t, 'member');
+    const token = (await signIn(t, user)).accessToken;
+    const response = await t.http
+      .post('/api/me/two-factor/email')
+      .auth(token, { type: 'bearer' })
+      .send({ password: user.password, email: 'unreachable@example.org' });
+    expect(response.status).toBe(503);
+    expect(response.body.code).toBe('MAIL_UNAVAILABLE');
+    const status = await t.http
+      .get('/api/me/two-factor')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(status.body.email).toEqual({ enabled: false, address: null, pendingAddress: null });
+    const resend = await t.http
+      .post('/api/me/two-factor/email/resend')
+      .auth(token, { type: 'bearer' });
+    expect(resend.body.code).toBe('NOTHING_PENDING');
+  });
+});

@@ -39,6 +39,13 @@ describe('Second factor at login', () => {
     return { user, token, secret, address };
   }
 
+  async function signInWithEmailCode(user: TestUser, address: string) {
+    const { challengeToken } = await startChallenge(t, user);
+    return (await verify(challengeToken, t.mail.latestCodeFor(address)).expect(200)).body as {
+      accessToken: string;
+    };
+  }
+
   async function events(user: TestUser, type: string) {
     return t.app
       .get(DataSource)
@@ -46,7 +53,7 @@ describe('Second factor at login', () => {
       .findBy({ userId: user.id, type: type as AuditEvent['type'] });
   }
 
-  it('T3/T7: enrolment answers the manual key, an otpauth URL and a QR code of it; the secret is encrypted at rest', async () => {
+  it('T7: the secret is encrypted at rest; enrolment answers the manual key, an otpauth URL (T3) and a QR code of it', async () => {
     const user = await createAccountWithUser(t, 'member');
     const token = (await signIn(t, user)).accessToken;
     const enrolment = await t.http
@@ -89,7 +96,7 @@ describe('Second factor at login', () => {
     expect(JSON.stringify(status.body)).not.toContain(secret);
   });
 
-  it('S1/S2: a user with an app gets a challenge, and a code computed independently from the secret completes it', async () => {
+  it('S2: a user with an app gets a challenge, never a session, until a code computed independently from the secret completes it', async () => {
     const { user, secret } = await userWith(['totp']);
     const challenge = await startChallenge(t, user);
     expect(challenge).toMatchObject({ method: 'totp', methods: ['totp'] });
@@ -305,7 +312,7 @@ describe('Second factor at login', () => {
     expect(state.failureCount).toBe(50);
   });
 
-  it('I1/B5: malformed codes answer 400 and count for nothing, never 500', async () => {
+  it('I1: malformed codes answer 400 and count for nothing, never 500', async () => {
     const { user, secret } = await userWith(['totp']);
     const { challengeToken } = await startChallenge(t, user);
     const bad: unknown[] = [
@@ -366,7 +373,7 @@ describe('Second factor at login', () => {
     expect(JSON.stringify(all)).not.toContain(user.password);
   });
 
-  it('authenticator replacement: the old app works until the new one is confirmed (T6)', async () => {
+  it('T6: a new authenticator app stays pending and the old one works until the new one is confirmed', async () => {
     const { user, token, secret: oldSecret } = await userWith(['totp']);
     const enrolment = await t.http
       .post('/api/me/two-factor/totp')
@@ -383,6 +390,89 @@ describe('Second factor at login', () => {
     expect(fresh.challengeToken).toBeDefined();
     const newBeforeConfirm = await verify(fresh.challengeToken, totpCode(newSecret, now()));
     expect(newBeforeConfirm.body.code).toBe('INVALID_CODE');
+
+    nextTotpStep(t);
+    await t.http
+      .post('/api/me/two-factor/totp/confirm')
+      .auth(token, { type: 'bearer' })
+      .send({ code: totpCode(newSecret, now()) })
+      .expect(200);
+    nextTotpStep(t);
+    const oldAfter = await verify(
+      (await startChallenge(t, user)).challengeToken,
+      totpCode(oldSecret, now()),
+    );
+    expect(oldAfter.body.code).toBe('INVALID_CODE');
+    await verify((await startChallenge(t, user)).challengeToken, totpCode(newSecret, now())).expect(
+      200,
+    );
+  });
+
+  it('B5: a missing or empty code is a failure, never a success', async () => {
+    const { user } = await userWith(['totp']);
+    const { challengeToken } = await startChallenge(t, user);
+    for (const body of [
+      { challengeToken },
+      { challengeToken, code: '' },
+      { challengeToken, code: '      ' },
+    ]) {
+      const response = await t.http.post('/api/auth/two-factor/verify').send(body);
+      expect(response.status).toBe(400);
+      expect(response.body).not.toHaveProperty('accessToken');
+    }
+  });
+
+  it('E4: an emailed code is bound to its challenge and purpose, and a newer code replaces the older', async () => {
+    const { user, address } = await userWith(['email']);
+    const first = await startChallenge(t, user);
+    const firstCode = t.mail.latestCodeFor(address);
+    await startChallenge(t, user);
+    const secondCode = t.mail.latestCodeFor(address);
+    // The second challenge's code replaced the first; and a code never crosses challenges.
+    if (firstCode !== secondCode) {
+      expect((await verify(first.challengeToken, firstCode)).body.code).toBe('INVALID_CODE');
+    }
+    expect((await verify(first.challengeToken, secondCode)).body.code).toBe('INVALID_CODE');
+    // A profile setup code is not a login code.
+    const token = (await signInWithEmailCode(user, address)).accessToken;
+    await t.http
+      .post('/api/me/two-factor/email')
+      .auth(token, { type: 'bearer' })
+      .send({ password: user.password, email: 'setup-only@example.org' })
+      .expect(202);
+    const setupCode = t.mail.latestCodeFor('setup-only@example.org');
+    const third = await startChallenge(t, user);
+    expect((await verify(third.challengeToken, setupCode)).body.code).toBe('INVALID_CODE');
+  });
+
+  it('P4: no way in skips the second factor: login answers no token, and a refresh token exists only after it', async () => {
+    const { user, secret } = await userWith(['totp']);
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    expect(Object.keys(login.body).sort()).toEqual([
+      'challengeToken',
+      'method',
+      'methods',
+      'status',
+    ]);
+    const asRefresh = await t.http
+      .post('/api/auth/refresh')
+      .send({ refreshToken: login.body.challengeToken });
+    expect(asRefresh.status).toBe(401);
+    const session = await verify(
+      login.body.challengeToken as string,
+      totpCode(secret, now()),
+    ).expect(200);
+    const refreshed = await t.http
+      .post('/api/auth/refresh')
+      .send({ refreshToken: session.body.refreshToken })
+      .expect(200);
+    await t.http
+      .get('/api/me')
+      .auth(refreshed.body.accessToken as string, { type: 'bearer' })
+      .expect(200);
   });
 
   it('removal needs the password, and a user without methods signs in with the password alone', async () => {
