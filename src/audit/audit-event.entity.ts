@@ -42,6 +42,10 @@ export class AuditEvent extends UuidEntity {
   @Column({ type: 'varchar', length: 16, nullable: true })
   factor!: string | null;
 
+  /** A non-secret detail: a device's name, a policy's new value. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  detail!: string | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip!: string | null;
 

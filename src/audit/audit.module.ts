@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminAuditEventsController } from './admin-audit-events.controller';
 import { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
 
@@ -7,6 +8,7 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
+  controllers: [AdminAuditEventsController],
   providers: [AuditService],
   exports: [AuditService],
 })

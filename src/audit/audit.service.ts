@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type FindOptionsWhere } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { AuditEvent, type AuditEventType } from './audit-event.entity';
+import type { AuditEventDto, AuditEventPageDto, ListAuditEventsQueryDto } from './audit.dto';
 
 export interface AuditSubject {
   id: string;
@@ -17,6 +18,7 @@ export interface AuditRecord {
   /** Defaults to the user themself. */
   actorId?: string;
   factor?: string;
+  detail?: string;
   client?: ClientInfo;
 }
 
@@ -35,10 +37,43 @@ export class AuditService {
         userId: record.user?.id ?? null,
         actorId: record.actorId ?? record.user?.id ?? null,
         factor: record.factor ?? null,
+        detail: record.detail ?? null,
         ip: record.client?.ip ?? null,
         userAgent: record.client?.userAgent ?? null,
         createdAt: this.clock.now(),
       }),
     );
   }
+
+  /**
+   * One page of an account's events, newest first, and the total: two queries, both served by
+   * IDX_audit_events_account_created. The account always comes from the caller's token.
+   */
+  async list(accountId: string, query: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
+    // Built key by key: TypeORM drops `undefined` conditions silently, so none may slip in.
+    const where: FindOptionsWhere<AuditEvent> = { accountId };
+    if (query.userId !== undefined) where.userId = query.userId;
+    if (query.type !== undefined) where.type = query.type;
+    const [events, total] = await this.events.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
+    return { items: events.map(toAuditEventDto), total, page: query.page, limit: query.limit };
+  }
+}
+
+function toAuditEventDto(event: AuditEvent): AuditEventDto {
+  return {
+    id: event.id,
+    type: event.type,
+    userId: event.userId,
+    actorId: event.actorId,
+    factor: event.factor,
+    detail: event.detail,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    createdAt: event.createdAt.toISOString(),
+  };
 }

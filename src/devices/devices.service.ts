@@ -39,7 +39,7 @@ export class DevicesService {
         expiresAt: new Date(now.getTime() + TRUSTED_DEVICE_TTL_MS),
       }),
     );
-    await this.audit.record({ type: 'trusted_device.added', user, client });
+    await this.audit.record({ type: 'trusted_device.added', user, detail: device.name, client });
     await this.mail.sendTrustedDeviceAdded(user.email, device.name);
     return { token, device };
   }

@@ -47,7 +47,7 @@ export class PolicyService {
     await this.audit.record({
       type: 'policy.changed',
       user: { id: admin.userId, accountId: admin.accountId },
-      factor: required ? 'required' : 'optional',
+      detail: `twoFactorRequired=${required}`,
       client,
     });
     return this.get(admin.accountId);

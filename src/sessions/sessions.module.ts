@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from 'src/config/app-config';
@@ -16,7 +17,8 @@ import { JWT_ISSUER, TokensService } from './tokens.service';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A key object: given a Buffer, jsonwebtoken tries to parse it as a PEM key on every call.
+        secret: createSecretKey(config.jwtSecret),
         signOptions: { algorithm: 'HS256', issuer: JWT_ISSUER },
         verifyOptions: { algorithms: ['HS256'], issuer: JWT_ISSUER },
       }),

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
@@ -25,6 +26,8 @@ export interface TestApp {
   config: AppConfig;
   /** The real SMTP server every mail of this app goes to. */
   mail: SmtpCapture;
+  /** Everything the app logged, kept instead of printed. */
+  logs: CapturedLogs;
   close(): Promise<void>;
 }
 
@@ -47,13 +50,14 @@ export async function startTestApp(
     ...env,
   });
   const clock = new FakeClock();
+  const logs = new CapturedLogs();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
-    logger: false,
+    logger: logs,
   });
   configureApp(app, config);
   await app.init();
@@ -63,10 +67,42 @@ export async function startTestApp(
     clock,
     config,
     mail,
+    logs,
     close: async () => {
       await app.close();
       await mail.stop();
       await database.drop();
     },
   };
+}
+
+/** Keeps the app's log lines for tests that check what is (never) logged. */
+export class CapturedLogs implements LoggerService {
+  readonly lines: string[] = [];
+
+  log(message: unknown, ...context: unknown[]) {
+    this.keep('log', message, context);
+  }
+  error(message: unknown, ...context: unknown[]) {
+    this.keep('error', message, context);
+  }
+  warn(message: unknown, ...context: unknown[]) {
+    this.keep('warn', message, context);
+  }
+  debug(message: unknown, ...context: unknown[]) {
+    this.keep('debug', message, context);
+  }
+  verbose(message: unknown, ...context: unknown[]) {
+    this.keep('verbose', message, context);
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+
+  private keep(level: string, message: unknown, context: unknown[]) {
+    this.lines.push(
+      `${level} ${[message, ...context].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ')}`,
+    );
+  }
 }

@@ -1,0 +1,33 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from 'src/auth/auth.decorators';
+import type { Principal } from 'src/auth/principal';
+import { AuditEventPageDto, ListAuditEventsQueryDto } from './audit.dto';
+import { AuditService } from './audit.service';
+
+/** Administrators read their own account's trail only: the account comes from the token (A2, L1). */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin/audit-events')
+export class AdminAuditEventsController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "The caller's account's audit trail",
+    description: [
+      "Events of the caller's own account only, newest first (`createdAt` descending, then `id`),",
+      'paginated. `userId` and `type` narrow the list; a `userId` of another account yields no',
+      'items. Events never carry a secret, only the kind of factor involved.',
+      'A member gets 403 `FORBIDDEN`; unknown query fields answer 400 `VALIDATION_FAILED`.',
+    ].join(' '),
+  })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  listAuditEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListAuditEventsQueryDto,
+  ): Promise<AuditEventPageDto> {
+    return this.audit.list(principal.accountId, query);
+  }
+}

@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-event.entity';
+
+export class ListAuditEventsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Only events about this user. A user of another account yields no items, never an error.',
+  })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+
+  @ApiPropertyOptional({
+    enum: AUDIT_EVENT_TYPES,
+    enumName: 'AuditEventType',
+    description: 'Only events of this type.',
+  })
+  @IsOptional()
+  @IsIn(AUDIT_EVENT_TYPES)
+  type?: AuditEventType;
+}
+
+/** L1: what happened, to whom, by whom, from where, when. Never a secret (L2). */
+export class AuditEventDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: AUDIT_EVENT_TYPES, enumName: 'AuditEventType' })
+  type!: AuditEventType;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The user the event is about.',
+  })
+  userId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Who acted: the user themself, or an administrator.',
+  })
+  actorId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'totp',
+    description: 'The kind of factor involved (`password`, `email`, `totp`, …), never its value.',
+  })
+  factor!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'A non-secret detail: the device name, or the policy value set.',
+  })
+  detail!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '203.0.113.7' })
+  ip!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Mozilla/5.0' })
+  userAgent!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2030-01-31T12:00:00.000Z',
+    description: 'UTC.',
+  })
+  createdAt!: string;
+}
+
+export class AuditEventPageDto {
+  @ApiProperty({ type: AuditEventDto, isArray: true })
+  items!: AuditEventDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  limit!: number;
+}
