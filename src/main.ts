@@ -23,8 +23,25 @@ async function main(): Promise<void> {
     bodyParser: false,
   });
   configureApp(app, config);
+  stopGracefullyOn(app, ['SIGTERM', 'SIGINT']);
   await app.listen(config.port);
   printWelcome(await app.getUrl(), app.get(FirstStartService));
+}
+
+/** Stops taking connections, lets requests in flight finish, closes the database, exits 0. */
+function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]): void {
+  for (const signal of signals) {
+    process.once(signal, () => {
+      new Logger('Gatekeeper').log(`${signal}: shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`gatekeeper: shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 function printWelcome(url: string, firstStart: FirstStartService): void {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AuditEvent } from 'src/audit/audit-event.entity';
 import { RecoveryCode } from 'src/two-factor/recovery/recovery-code.entity';
 import { TwoFactorState } from 'src/two-factor/two-factor-state.entity';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
@@ -51,6 +52,12 @@ describe('Recovery codes', () => {
     );
     expect(notice.text).toContain('9');
     expect(notice.text).not.toContain(codes[0]);
+
+    const [audited] = await t.app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .findBy({ userId: user.id, type: 'two_factor.succeeded', factor: 'recovery' });
+    expect(audited).toBeDefined();
 
     const again = await useCode(user, codes[0]);
     expect(again.status).toBe(401);

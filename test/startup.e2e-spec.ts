@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMainUntilExit } from './support/run-main';
+import { MainProcess, runMainUntilExit } from './support/run-main';
 
 const varDir = () => mkdtempSync(join(tmpdir(), 'gatekeeper-start-'));
 
-describe('Start-up refusals', () => {
+describe('Start-up and shutdown', () => {
   it('refuses to start in production without secrets, in one line naming each missing variable', async () => {
     const run = await runMainUntilExit({ NODE_ENV: 'production', GATEKEEPER_VAR_DIR: varDir() });
     expect(run.code).toBe(1);
@@ -28,5 +28,32 @@ describe('Start-up refusals', () => {
     );
     expect(run.stderr).not.toContain('hunter2');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('with no variables: serves health, prints credentials that sign in, and stops cleanly on SIGTERM', async () => {
+    const main = new MainProcess({ GATEKEEPER_VAR_DIR: varDir(), PORT: '0' });
+    try {
+      const [, base] = await main.waitForOutput(/Listening on (http:\/\/localhost:\d+)/);
+      const [, email, password] = await main.waitForOutput(
+        /"email":"([^"]+)","password":"([^"]+)"/,
+      );
+      expect(main.stdout).toContain('/api/docs');
+
+      const health = await fetch(`${base}/api/health`);
+      expect(health.status).toBe(200);
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { status: string }).status).toBe('authenticated');
+    } finally {
+      main.signal('SIGTERM');
+    }
+    const run = await main.exited;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('SIGTERM: shutting down');
+    expect(run.stderr).toBe('');
   });
 });
