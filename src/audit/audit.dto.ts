@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { PageQueryDto } from 'src/common/http/page-query.dto';
+import { PageDto, PageQueryDto } from 'src/common/http/page-query.dto';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-event.entity';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
@@ -77,16 +77,7 @@ export class AuditEventDto {
   createdAt!: string;
 }
 
-export class AuditEventPageDto {
+export class AuditEventPageDto extends PageDto {
   @ApiProperty({ type: AuditEventDto, isArray: true })
   items!: AuditEventDto[];
-
-  @ApiProperty()
-  total!: number;
-
-  @ApiProperty()
-  page!: number;
-
-  @ApiProperty()
-  limit!: number;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { PageQueryDto } from 'src/common/http/page-query.dto';
+import { PageDto, PageQueryDto } from 'src/common/http/page-query.dto';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/two-factor-method';
 import { ROLES, type Role } from './user.entity';
 
@@ -98,16 +98,7 @@ export class AdminUserDto extends UserDto {
   twoFactor!: TwoFactorSummaryDto;
 }
 
-export class UserPageDto {
+export class UserPageDto extends PageDto {
   @ApiProperty({ type: AdminUserDto, isArray: true })
   items!: AdminUserDto[];
-
-  @ApiProperty()
-  total!: number;
-
-  @ApiProperty()
-  page!: number;
-
-  @ApiProperty()
-  limit!: number;
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -19,4 +19,16 @@ export class PageQueryDto {
   @Min(1)
   @Max(100)
   limit: number = 20;
+}
+
+/** What every page answers beside its `items`. */
+export class PageDto {
+  @ApiProperty({ description: 'All matching rows, not just this page.' })
+  total!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  limit!: number;
 }
