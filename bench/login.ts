@@ -11,6 +11,7 @@ import { driveLogins, loginOnce, type LoginLoadResult } from './support/login-lo
 import { describeMachine, formatSummary, type BenchResults } from './support/report';
 import { BENCH_ADMIN, startServer, type RunningServer } from './support/server';
 import { summariseLatencies } from './support/stats';
+import { log, runBench } from './support/run-bench';
 
 const HASH_CONCURRENCY = 8;
 const HASH_WARM_UP_MS = 1_000;
@@ -88,21 +89,4 @@ function failUnlessAllLoginsSucceeded(logins: LoginLoadResult): void {
   process.exitCode = 1;
 }
 
-function log(message: string): void {
-  process.stdout.write(`[bench] ${message}\n`);
-}
-
-const watchdog = setTimeout(() => {
-  process.stderr.write(`bench:login: still running after ${WATCHDOG_MS / 1000} s, giving up\n`);
-  process.exit(1); // the server's 'exit' hook kills it
-}, WATCHDOG_MS);
-watchdog.unref();
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => process.exit(130));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:login: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench('bench:login', WATCHDOG_MS, main);
