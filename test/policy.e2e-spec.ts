@@ -92,6 +92,13 @@ describe('Mandatory 2FA policy', () => {
         .send({ code: totpCode(enrolment.body.secret as string, t.clock.now().getTime()) })
         .expect(200);
       expect(confirmed.body).toMatchObject({ status: 'authenticated', user: { id: member.id } });
+      // Once a method exists, the setup token no longer stands in for the password.
+      const again = await t.http
+        .post('/api/me/two-factor/totp')
+        .auth(setupToken, { type: 'bearer' })
+        .send({});
+      expect(again.status).toBe(401);
+      expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
       await t.http
         .get('/api/me')
         .auth(confirmed.body.accessToken as string, { type: 'bearer' })

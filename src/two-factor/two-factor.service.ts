@@ -174,7 +174,16 @@ export class TwoFactorService {
   private async requirePassword(caller: Principal, password: string | undefined): Promise<User> {
     const user = await this.users.findById(caller.userId);
     if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
-    if (caller.tokenKind === 'setup') return user;
+    if (caller.tokenKind === 'setup') {
+      // A setup token stands in for the password only until the first method exists.
+      if ((await this.enabledMethods(user.id)).length > 0) {
+        throw new AppException(
+          ErrorCode.TWO_FACTOR_REQUIRED,
+          'A method is set up: sign in with it',
+        );
+      }
+      return user;
+    }
     if (password === undefined) {
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'password is required');
     }
