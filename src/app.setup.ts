@@ -20,7 +20,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
 }
 
-export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
+function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
   const description = [
     'Two-factor authentication backend. Every error answers `{ statusCode, code, message }`;',
     'branch on `code`. Unknown body fields answer 400 `VALIDATION_FAILED`; bodies are limited to 100 kB.',

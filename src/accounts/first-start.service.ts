@@ -11,7 +11,7 @@ export interface FirstAdmin {
   generatedPassword?: string;
 }
 
-export const DEMO_ADMIN_EMAIL = 'admin@gatekeeper.local';
+const DEMO_ADMIN_EMAIL = 'admin@gatekeeper.local';
 
 /**
  * On an empty database: the first account and administrator from ADMIN_EMAIL/ADMIN_PASSWORD,

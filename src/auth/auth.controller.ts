@@ -29,7 +29,7 @@ import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
 import type { Principal } from './principal';
 
-export const DEVICE_COOKIE = 'gk_device';
+const DEVICE_COOKIE = 'gk_device';
 
 @ApiTags('auth')
 @ApiExtraModels(SessionDto, ChallengeDto, SetupRequiredDto)

@@ -8,9 +8,9 @@ import { APP_CONFIG } from 'src/config/config.module';
 import type { Role } from 'src/users/user.entity';
 
 export const JWT_ISSUER = 'gatekeeper';
-export const ACCESS_AUDIENCE = 'gatekeeper:access';
-export const CHALLENGE_AUDIENCE = 'gatekeeper:challenge';
-export const SETUP_AUDIENCE = 'gatekeeper:setup';
+const ACCESS_AUDIENCE = 'gatekeeper:access';
+const CHALLENGE_AUDIENCE = 'gatekeeper:challenge';
+const SETUP_AUDIENCE = 'gatekeeper:setup';
 const CHALLENGE_TTL_SECONDS = 10 * 60;
 const SETUP_TTL_SECONDS = 15 * 60;
 

@@ -20,8 +20,8 @@ import { TwoFactorService } from './two-factor.service';
 /** What can pass a challenge: the user's methods, or one of their recovery codes (R1). */
 type Factor = TwoFactorMethod | 'recovery';
 
-export const CHALLENGE_TTL_MS = 10 * 60 * 1000;
-export const MAX_ATTEMPTS_PER_CHALLENGE = 5;
+const CHALLENGE_TTL_MS = 10 * 60 * 1000;
+const MAX_ATTEMPTS_PER_CHALLENGE = 5;
 
 export interface ChallengeStarted {
   challengeId: string;

@@ -7,8 +7,8 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { OneTimeCode, type CodePurpose } from './one-time-code.entity';
 
-export const CODE_TTL_MS = 10 * 60 * 1000;
-export const RESEND_COOLDOWN_MS = 60 * 1000;
+const CODE_TTL_MS = 10 * 60 * 1000;
+const RESEND_COOLDOWN_MS = 60 * 1000;
 const MAX_ATTEMPTS_PER_CODE = 5;
 
 /** Email codes: drawn with crypto.randomInt, stored as an HMAC, consumed once (E1–E5). */

@@ -5,8 +5,8 @@ import { Clock } from 'src/common/clock';
 import { TwoFactorState } from './two-factor-state.entity';
 import type { TwoFactorMethod } from './two-factor-method';
 
-export const LOCKOUT_THRESHOLD = 10;
-export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
+const LOCKOUT_THRESHOLD = 10;
+const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
 
 /**
  * B2/B3: one failure counter per user across every factor and challenge. Ten failures within

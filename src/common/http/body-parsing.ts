@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 
-export const BODY_LIMIT = '100kb';
+const BODY_LIMIT = '100kb';
 
 /** body-parser labels its errors with a `type`; each is the client's fault and gets its own code. */
 const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
