@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { trimString } from 'src/common/http/validation';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimString)
   @IsEmail()
   @MaxLength(254)
   email!: string;

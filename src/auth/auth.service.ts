@@ -7,7 +7,7 @@ import { DevicesService } from 'src/devices/devices.service';
 import { PolicyService } from 'src/policy/policy.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
-import { TokensService } from 'src/sessions/tokens.service';
+import { challengeExpired, TokensService } from 'src/sessions/tokens.service';
 import { ChallengesService } from 'src/two-factor/challenges.service';
 import type {
   ChallengeDto,
@@ -118,9 +118,9 @@ export class AuthService {
     next: string,
   ): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user || !(await this.passwords.verify(user.passwordHash, current))) {
-      throw new AppException(ErrorCode.INVALID_PASSWORD, 'The current password is not correct');
-    }
+    if (!user)
+      throw new AppException(ErrorCode.UNAUTHENTICATED, 'The session has ended; sign in again');
+    await this.passwords.requireCurrent(user.passwordHash, current);
     await this.users.changePassword(userId, next);
     await this.sessions.endAll(userId, sessionId);
     await this.devices.revokeAll(userId);
@@ -130,10 +130,7 @@ export class AuthService {
     const claims = this.tokens.verifyChallenge(challengeToken);
     const user = await this.users.findWithAccount(claims.sub);
     if (!user || !user.active) {
-      throw new AppException(
-        ErrorCode.CHALLENGE_EXPIRED,
-        'This sign-in has expired; start again with your password',
-      );
+      throw challengeExpired();
     }
     return { user, challengeId: claims.cid };
   }

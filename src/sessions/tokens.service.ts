@@ -96,10 +96,7 @@ export class TokensService {
   verifyChallenge(token: string): ChallengeClaims {
     const claims = this.verify<ChallengeClaims>(token, [CHALLENGE_AUDIENCE]);
     if (!claims) {
-      throw new AppException(
-        ErrorCode.CHALLENGE_EXPIRED,
-        'This sign-in has expired; start again with your password',
-      );
+      throw challengeExpired();
     }
     return claims;
   }
@@ -115,4 +112,12 @@ export class TokensService {
       return undefined;
     }
   }
+}
+
+/** Every way a challenge can be over answers alike: start again with the password. */
+export function challengeExpired(): AppException {
+  return new AppException(
+    ErrorCode.CHALLENGE_EXPIRED,
+    'This sign-in has expired; start again with your password',
+  );
 }

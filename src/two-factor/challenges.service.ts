@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
 import { Clock } from 'src/common/clock';
+import { challengeExpired } from 'src/sessions/tokens.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
@@ -162,10 +163,7 @@ export class ChallengesService {
   private async open(userId: string, challengeId: string): Promise<LoginChallenge> {
     const challenge = await this.challenges.findOne({ where: { id: challengeId, userId } });
     if (!challenge || challenge.completedAt || challenge.expiresAt <= this.clock.now()) {
-      throw new AppException(
-        ErrorCode.CHALLENGE_EXPIRED,
-        'This sign-in has expired; start again with your password',
-      );
+      throw challengeExpired();
     }
     if (challenge.failedAttempts >= MAX_ATTEMPTS_PER_CHALLENGE) throw tooManyAttempts();
     return challenge;

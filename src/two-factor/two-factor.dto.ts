@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { trimString } from 'src/common/http/validation';
 import {
   IsBoolean,
   IsEmail,
@@ -18,9 +19,6 @@ import {
 import { RECOVERY_CODE_PATTERN } from './recovery/recovery-codes.service';
 import { PASSWORD_MAX } from 'src/users/users.dto';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from './two-factor-method';
-
-const trimString = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value;
 
 /** I1: a string of exactly six ASCII digits; surrounding spaces are forgiven, nothing else. */
 function IsSixDigitCode(): PropertyDecorator {

@@ -187,9 +187,7 @@ export class TwoFactorService {
     if (password === undefined) {
       throw new AppException(ErrorCode.VALIDATION_FAILED, 'password is required');
     }
-    if (!(await this.passwords.verify(user.passwordHash, password))) {
-      throw new AppException(ErrorCode.INVALID_PASSWORD, 'The current password is not correct');
-    }
+    await this.passwords.requireCurrent(user.passwordHash, password);
     return user;
   }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { trimString } from 'src/common/http/validation';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageDto, PageQueryDto } from 'src/common/http/page-query.dto';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/two-factor-method';
@@ -8,18 +9,15 @@ import { ROLES, type Role } from './user.entity';
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
-const trimmed = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value;
-
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @Transform(trimmed)
+  @Transform(trimString)
   @IsEmail()
   @MaxLength(254)
   email!: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 120 })
-  @Transform(trimmed)
+  @Transform(trimString)
   @IsString()
   @Length(1, 120)
   name!: string;

@@ -47,3 +47,7 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
     return [...own, ...flatten(error.children ?? [], path)];
   });
 }
+
+/** For @Transform: surrounding spaces are forgiven on strings; anything else is left to the validators. */
+export const trimString = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
