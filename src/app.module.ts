@@ -1,5 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
@@ -16,7 +18,11 @@ import { SessionsModule } from './sessions/sessions.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
-/** The whole product. Configuration is loaded once by the caller and passed in. */
+/**
+ * The whole product, by layer: foundation (config, common, database, audit, mail, rate limits,
+ * access), domain (accounts, users, sessions, devices, policy), two-factor, auth, and the
+ * admin leaf. Configuration is loaded once by the caller and passed in.
+ */
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -29,6 +35,7 @@ export class AppModule implements NestModule {
         AuditModule,
         MailModule,
         RateLimitModule,
+        AccessModule,
         AccountsModule,
         UsersModule,
         SessionsModule,
@@ -36,6 +43,7 @@ export class AppModule implements NestModule {
         DevicesModule,
         PolicyModule,
         AuthModule,
+        AdminModule,
         HealthModule,
       ],
     };

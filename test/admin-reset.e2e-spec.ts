@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditEvent } from 'src/audit/audit-event.entity';
 import { TrustedDevice } from 'src/devices/trusted-device.entity';
-import { OneTimeCode } from 'src/two-factor/one-time-code.entity';
+import { OneTimeCode } from 'src/two-factor/email/one-time-code.entity';
 import { RecoveryCode } from 'src/two-factor/recovery/recovery-code.entity';
 import { createAccountWithUser, createUser, signIn, type TestUser } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';

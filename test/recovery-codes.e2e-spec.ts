@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditEvent } from 'src/audit/audit-event.entity';
 import { RecoveryCode } from 'src/two-factor/recovery/recovery-code.entity';
-import { TwoFactorState } from 'src/two-factor/two-factor-state.entity';
+import { AttemptCounter } from 'src/rate-limit/attempt-counter.entity';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { enableTotpMethod, signInWithApp, startChallenge } from './support/two-factor';
@@ -85,9 +85,9 @@ describe('Recovery codes', () => {
     expect((await useCode(user, 'AAAAA-BBBBB')).status).toBe(401);
     const state = await t.app
       .get(DataSource)
-      .getRepository(TwoFactorState)
-      .findOneByOrFail({ userId: user.id });
-    expect(state.failureCount).toBe(1);
+      .getRepository(AttemptCounter)
+      .findOneByOrFail({ scope: 'second_factor', subjectId: user.id });
+    expect(state.attempts).toBe(1);
   });
 
   it('needs the password, and a method to recover', async () => {

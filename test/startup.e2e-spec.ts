@@ -5,6 +5,9 @@ import { MainProcess, runMainUntilExit } from './support/run-main';
 
 const varDir = () => mkdtempSync(join(tmpdir(), 'gatekeeper-start-'));
 
+// Each test compiles and starts src/main.ts in a child process: seconds, more on a busy machine.
+jest.setTimeout(30_000);
+
 describe('Start-up and shutdown', () => {
   it('refuses to start in production without secrets, in one line naming each missing variable', async () => {
     const run = await runMainUntilExit({ NODE_ENV: 'production', GATEKEEPER_VAR_DIR: varDir() });

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { OneTimeCode } from 'src/two-factor/one-time-code.entity';
+import { OneTimeCode } from 'src/two-factor/email/one-time-code.entity';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { enableEmailMethod, startChallenge } from './support/two-factor';

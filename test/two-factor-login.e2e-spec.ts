@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from 'src/audit/audit-event.entity';
 import { TotpFactor } from 'src/two-factor/totp/totp-factor.entity';
-import { TwoFactorState } from 'src/two-factor/two-factor-state.entity';
+import { AttemptCounter } from 'src/rate-limit/attempt-counter.entity';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -248,9 +248,9 @@ describe('Second factor at login', () => {
       .expect(202);
     const state = await t.app
       .get(DataSource)
-      .getRepository(TwoFactorState)
-      .findOneByOrFail({ userId: user.id });
-    expect(state.failureCount).toBe(1);
+      .getRepository(AttemptCounter)
+      .findOneByOrFail({ scope: 'second_factor', subjectId: user.id });
+    expect(state.attempts).toBe(1);
     await verify(challenge.challengeToken, t.mail.latestCodeFor(address)).expect(200);
   });
 
@@ -307,9 +307,9 @@ describe('Second factor at login', () => {
     expect(answers.every((answer) => answer.status === 401 || answer.status === 429)).toBe(true);
     const state = await t.app
       .get(DataSource)
-      .getRepository(TwoFactorState)
-      .findOneByOrFail({ userId: user.id });
-    expect(state.failureCount).toBe(50);
+      .getRepository(AttemptCounter)
+      .findOneByOrFail({ scope: 'second_factor', subjectId: user.id });
+    expect(state.attempts).toBe(50);
   });
 
   it('I1: malformed codes answer 400 and count for nothing, never 500', async () => {

@@ -1,10 +1,9 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { DataSource, type Logger } from 'typeorm';
-import { ENTITIES } from 'src/database/entities';
+import { Account } from 'src/accounts/account.entity';
 import { PasswordService } from 'src/users/password.service';
 import { User } from 'src/users/user.entity';
-import { ListUsersQueryDto } from 'src/users/users.dto';
-import { UsersService } from 'src/users/users.service';
+import { UsersService, type UserQuery } from 'src/users/users.service';
 import { summariseLatencies, elapsedMsSince } from './stats';
 import { fixed } from './table';
 
@@ -54,7 +53,7 @@ export class ListQueryProbe {
     this.dataSource = new DataSource({
       type: 'mariadb',
       url: databaseUrl,
-      entities: ENTITIES,
+      entities: [User, Account],
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
       logging: ['query'],
@@ -79,8 +78,8 @@ export class ListQueryProbe {
   }
 }
 
-function toListQuery(queryString: string): ListUsersQueryDto {
-  const query = new ListUsersQueryDto();
+function toListQuery(queryString: string): UserQuery {
+  const query: UserQuery = { page: 1, limit: 20 };
   const params = new URLSearchParams(queryString);
   const page = params.get('page');
   const limit = params.get('limit');

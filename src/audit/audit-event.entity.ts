@@ -14,6 +14,7 @@ export const AUDIT_EVENT_TYPES = [
   'trusted_device.added',
   'trusted_device.removed',
   'policy.changed',
+  'password.recheck_failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminAuditEventsController } from './admin-audit-events.controller';
 import { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
 
@@ -8,7 +7,6 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
-  controllers: [AdminAuditEventsController],
   providers: [AuditService],
   exports: [AuditService],
 })

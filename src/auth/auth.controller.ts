@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiExtraModels,
   ApiNoContentResponse,
@@ -10,9 +9,13 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Authenticated, CurrentPrincipal, Public } from 'src/access/access.decorators';
+import type { Principal } from 'src/access/principal';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
+import { LIMITS } from 'src/config/limits';
 import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
-import { TRUSTED_DEVICE_TTL_MS } from 'src/devices/devices.service';
 import { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import {
@@ -23,11 +26,10 @@ import {
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
-import { CurrentPrincipal, Public } from './auth.decorators';
+import { AccountSecurityService } from './account-security.service';
 import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
 import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
-import type { Principal } from './principal';
 
 const DEVICE_COOKIE = 'gk_device';
 
@@ -37,6 +39,7 @@ const DEVICE_COOKIE = 'gk_device';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly accountSecurity: AccountSecurityService,
     private readonly sessions: SessionsService,
   ) {}
 
@@ -87,7 +90,7 @@ export class AuthController {
         secure: true,
         sameSite: 'strict',
         path: '/api/auth',
-        maxAge: TRUSTED_DEVICE_TTL_MS,
+        maxAge: LIMITS.trustedDevice.lifetimeMs,
       });
     }
     return session;
@@ -138,42 +141,53 @@ export class AuthController {
     return this.sessions.logout(body.refreshToken);
   }
 
-  @ApiBearerAuth()
+  @Authenticated()
   @Post('auth/logout-all')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({
     description: 'Every session and trusted device of the caller ends at once.',
   })
   logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.auth.logoutEverywhere(principal.userId);
+    return this.accountSecurity.logoutEverywhere(principal.userId);
   }
 
   @ApiTags('me')
-  @ApiBearerAuth()
+  @Authenticated()
   @Post('me/password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({
     description:
       'Ends every other session and every trusted device. The calling session carries on: refresh it for a new access token. ' +
-      '403 INVALID_PASSWORD when `currentPassword` is wrong.',
+      '403 INVALID_PASSWORD when `currentPassword` is wrong; 429 TOO_MANY_ATTEMPTS after 5 wrong ones in a row, ' +
+      'until 15 minutes after the last.',
   })
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,
+    @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.auth.changePassword(
-      principal.userId,
-      principal.sessionId,
+    return this.accountSecurity.changePassword(
+      principal,
       body.currentPassword,
       body.newPassword,
+      client,
     );
   }
 }
 
+/** A cookie that does not decode is the client's fault: 400, never 500 (I4). */
 function readCookie(request: Request, name: string): string | undefined {
   for (const pair of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = pair.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        `The ${name} cookie is malformed; clear it and sign in again`,
+      );
+    }
   }
   return undefined;
 }

@@ -1,14 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { trimString } from 'src/common/http/validation';
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsText, trimString } from 'src/common/http/validation';
+import { IsEmail, IsOptional, IsString, Length } from 'class-validator';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
+
+/** Every method a user may set up, alphabetical as the contract has always listed them. */
+export const SETUP_METHODS = [...TWO_FACTOR_METHODS].sort();
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(trimString)
   @IsEmail()
-  @MaxLength(254)
+  @IsText(1, 254)
   email!: string;
 
   /** Any length up to the maximum is checked, so a short wrong password is just wrong, not invalid. */
@@ -53,6 +57,6 @@ export class SetupRequiredDto {
   })
   setupToken!: string;
 
-  @ApiProperty({ enum: ['email', 'totp'], isArray: true })
-  methods!: ('email' | 'totp')[];
+  @ApiProperty({ enum: SETUP_METHODS, isArray: true })
+  methods!: TwoFactorMethod[];
 }

@@ -1,26 +1,46 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from 'src/access/access.module';
 import { DevicesModule } from 'src/devices/devices.module';
+import { MailModule } from 'src/mail/mail.module';
 import { PolicyModule } from 'src/policy/policy.module';
 import { SessionsModule } from 'src/sessions/sessions.module';
 import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { UsersModule } from 'src/users/users.module';
 import { AccessGuard } from './access.guard';
+import { AccessService } from './access.service';
+import { AccountSecurityService } from './account-security.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { ChallengesService } from './challenges.service';
 import { LocalStrategy } from './local.strategy';
+import { LoginChallenge } from './login-challenge.entity';
+import { TwoFactorSettingsController } from './two-factor-settings.controller';
 
+/** Signing in and account security, orchestrating the modules below; and the global guard. */
 @Module({
   imports: [
+    TypeOrmModule.forFeature([LoginChallenge]),
+    AccessModule,
     UsersModule,
     SessionsModule,
     TwoFactorModule,
     DevicesModule,
     PolicyModule,
+    MailModule,
     PassportModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, LocalStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
+  controllers: [AuthController, TwoFactorSettingsController],
+  providers: [
+    AuthService,
+    AccountSecurityService,
+    AccessService,
+    ChallengesService,
+    LocalStrategy,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AccessService, AuthService, AccountSecurityService],
 })
 export class AuthModule {}

@@ -1,39 +1,40 @@
 import { Injectable } from '@nestjs/common';
+import { challengeExpired, TokensService } from 'src/access/tokens.service';
 import { AuditService } from 'src/audit/audit.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { DevicesService } from 'src/devices/devices.service';
-import { PolicyService } from 'src/policy/policy.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
-import { challengeExpired, TokensService } from 'src/sessions/tokens.service';
-import { ChallengesService } from 'src/two-factor/challenges.service';
 import type {
   ChallengeDto,
   MethodSwitchedDto,
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
-import type { TwoFactorMethod } from 'src/two-factor/two-factor-method';
+import type { TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { TwoFactorService } from 'src/two-factor/two-factor.service';
 import { PasswordService } from 'src/users/password.service';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
-import type { SetupRequiredDto } from './auth.dto';
+import { AccessService } from './access.service';
+import { SETUP_METHODS, type SetupRequiredDto } from './auth.dto';
+import { ChallengesService } from './challenges.service';
 
 export type LoginAnswer = SessionDto | ChallengeDto | SetupRequiredDto;
 
+/** Signing in: the password, then the second factor, a trusted device, or a method to set up. */
 @Injectable()
 export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly tokens: TokensService,
+    private readonly access: AccessService,
     private readonly sessions: SessionsService,
     private readonly twoFactor: TwoFactorService,
     private readonly challenges: ChallengesService,
     private readonly devices: DevicesService,
-    private readonly policy: PolicyService,
     private readonly audit: AuditService,
   ) {}
 
@@ -54,24 +55,33 @@ export class AuthService {
    * with methods gets a challenge; one without, under a mandatory policy, a setup token.
    */
   async continueLogin(user: User, deviceToken: string | undefined): Promise<LoginAnswer> {
-    const methods = await this.twoFactor.enabledMethods(user.id);
+    const methods = this.twoFactor.methodsOf(user);
     if (methods.length === 0) {
-      if (await this.policy.isMandatory(user.accountId)) {
-        return {
-          status: 'two_factor_setup_required',
-          setupToken: this.tokens.signSetup({ sub: user.id, sv: user.sessionVersion }),
-          methods: ['email', 'totp'],
-        };
+      if (!(await this.access.lacksRequiredMethod(user, methods))) {
+        return this.sessions.start(user, 'password');
       }
-      return this.sessions.start(user, { secondFactor: false });
+      const challengeId = await this.challenges.startSetup(user.id);
+      return {
+        status: 'two_factor_setup_required',
+        setupToken: this.tokens.signSetup({
+          sub: user.id,
+          sv: user.sessionVersion,
+          cid: challengeId,
+        }),
+        methods: SETUP_METHODS,
+      };
     }
     const device = deviceToken ? await this.devices.recognise(user.id, deviceToken) : null;
-    if (device) return this.sessions.start(user, { secondFactor: true, deviceId: device.id });
+    if (device) return this.sessions.start(user, 'trusted_device', device.id);
 
     const started = await this.challenges.start(user, methods);
     return {
       status: 'two_factor_required',
-      challengeToken: this.tokens.signChallenge({ sub: user.id, cid: started.challengeId }),
+      challengeToken: this.tokens.signChallenge({
+        sub: user.id,
+        sv: user.sessionVersion,
+        cid: started.challengeId,
+      }),
       method: started.method,
       methods: started.methods,
       emailHint: started.emailHint,
@@ -88,15 +98,15 @@ export class AuthService {
       input.method === 'recovery',
       client,
     );
-    if (!input.rememberDevice) return this.sessions.start(user, { secondFactor: true });
+    if (!input.rememberDevice) return this.sessions.start(user, 'second_factor');
     const { token, device } = await this.devices.register(user, input.deviceName, client);
-    const session = await this.sessions.start(user, { secondFactor: true, deviceId: device.id });
+    const session = await this.sessions.start(user, 'second_factor', device.id);
     return { ...session, deviceToken: token };
   }
 
   async switchMethod(challengeToken: string, method: TwoFactorMethod): Promise<MethodSwitchedDto> {
     const { user, challengeId } = await this.challengeOf(challengeToken);
-    return this.challenges.switchMethod(user.id, challengeId, method);
+    return this.challenges.switchMethod(user, challengeId, method);
   }
 
   async resendCode(challengeToken: string): Promise<void> {
@@ -104,34 +114,11 @@ export class AuthService {
     await this.challenges.resend(user.id, challengeId);
   }
 
-  /** S4, D4: every session and trusted device of the user ends. */
-  async logoutEverywhere(userId: string): Promise<void> {
-    await this.sessions.endAll(userId);
-    await this.devices.revokeAll(userId);
-  }
-
-  /** Other sessions and every trusted device end; the caller's session carries on (S4, D4). */
-  async changePassword(
-    userId: string,
-    sessionId: string | undefined,
-    current: string,
-    next: string,
-  ): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user)
-      throw new AppException(ErrorCode.UNAUTHENTICATED, 'The session has ended; sign in again');
-    await this.passwords.requireCurrent(user.passwordHash, current);
-    await this.users.changePassword(userId, next);
-    await this.sessions.endAll(userId, sessionId);
-    await this.devices.revokeAll(userId);
-  }
-
+  /** S7: a challenge ends with the session version (password change, reset, logout everywhere). */
   private async challengeOf(challengeToken: string): Promise<{ user: User; challengeId: string }> {
     const claims = this.tokens.verifyChallenge(challengeToken);
     const user = await this.users.findWithAccount(claims.sub);
-    if (!user || !user.active) {
-      throw challengeExpired();
-    }
+    if (!user || !user.active || user.sessionVersion !== claims.sv) throw challengeExpired();
     return { user, challengeId: claims.cid };
   }
 }

@@ -26,7 +26,8 @@ export interface AppConfig {
   jwtSecret: Buffer;
   encryptionKey: Buffer;
   accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
+  /** A session's absolute lifetime from its first login; refreshing never extends it (S6). */
+  sessionMaxAgeSeconds: number;
   redisUrl?: string;
   rateLimitPerMinute: number;
   trustProxy?: string;
@@ -54,6 +55,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     1,
     1_000_000,
     'RATE_LIMIT_PER_MINUTE',
+    problems,
+  );
+  const sessionMaxAgeSeconds = parseDuration(
+    env.SESSION_MAX_AGE,
+    '30d',
+    'SESSION_MAX_AGE',
     problems,
   );
   const database = parseDatabaseUrl(
@@ -111,7 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
     accessTokenTtlSeconds: 15 * 60,
-    refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+    sessionMaxAgeSeconds,
     redisUrl,
     rateLimitPerMinute,
     trustProxy: blankToUndefined(env.TRUST_PROXY),
@@ -215,6 +222,24 @@ function parseInteger(
     return fallback;
   }
   return parsed;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const MAX_DURATION_SECONDS = 365 * 86400;
+
+/** "30d", "12h", "45m", "90s" or bare seconds, from one minute to a year; answers seconds. */
+function parseDuration(
+  value: string | undefined,
+  fallback: string,
+  name: string,
+  problems: string[],
+): number {
+  const match = /^(\d+)([smhd]?)$/.exec(blankToUndefined(value) ?? fallback);
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : NaN;
+  if (!(seconds >= 60 && seconds <= MAX_DURATION_SECONDS)) {
+    problems.push(`${name} must be a duration from 60s to 365d, such as 30d or 12h`);
+  }
+  return seconds;
 }
 
 function blankToUndefined(value: string | undefined): string | undefined {

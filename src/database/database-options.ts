@@ -1,14 +1,17 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from 'src/config/app-config';
-import { ENTITIES } from './entities';
 import { MARIADB_MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+/** Without `entities`: the app loads each module's own (autoLoadEntities); the CLI passes a glob. */
+export function dataSourceOptions(
+  database: DatabaseConfig,
+  entities: string[] = [],
+): DataSourceOptions {
   if (database.kind === 'sqlite') {
     return {
       type: 'better-sqlite3',
       database: database.url,
-      entities: ENTITIES,
+      entities,
       synchronize: database.synchronize,
       // WAL lets the health check and requests read while a write is in flight; with WAL,
       // synchronous=NORMAL is still crash-safe and keeps each commit from blocking on fsync.
@@ -21,7 +24,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   return {
     type: 'mariadb',
     url: database.url,
-    entities: ENTITIES,
+    entities,
     migrations: MARIADB_MIGRATIONS,
     migrationsRun: true,
     synchronize: false,

@@ -1,9 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { dataSourceOptions } from './database-options';
+import { Transactions } from './transactions';
 
+/** Each module registers its own entities with TypeOrmModule.forFeature; none is listed here. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -11,9 +14,12 @@ import { dataSourceOptions } from './database-options';
       // main.ts checks reachability first and reports it in one line, so no retry loop here.
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(config.database),
+        autoLoadEntities: true,
         retryAttempts: 0,
       }),
     }),
   ],
+  providers: [Transactions],
+  exports: [Transactions],
 })
 export class DatabaseModule {}

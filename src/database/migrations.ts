@@ -1,6 +1,7 @@
 import { Foundation1795824405776 } from './migrations/mariadb/1795824405776-Foundation';
 import { TwoFactor1795825272758 } from './migrations/mariadb/1795825272758-TwoFactor';
 import { AuditDetail1795827694396 } from './migrations/mariadb/1795827694396-AuditDetail';
+import { Hardening1795840252812 } from './migrations/mariadb/1795840252812-Hardening';
 import { TrustedDevicesPolicyRecovery1795827052034 } from './migrations/mariadb/1795827052034-TrustedDevicesPolicyRecovery';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
@@ -9,4 +10,5 @@ export const MARIADB_MIGRATIONS = [
   TwoFactor1795825272758,
   TrustedDevicesPolicyRecovery1795827052034,
   AuditDetail1795827694396,
+  Hardening1795840252812,
 ];

@@ -9,3 +9,6 @@ export abstract class UuidEntity {
 
 /** Column type for a reference to a UuidEntity. */
 export const UUID_COLUMN = { type: 'varchar', length: 36 } as const;
+
+// Relations to another module's entity name it ('User') instead of importing it, so modules
+// never import each other's entities; such a property only declares the foreign key.

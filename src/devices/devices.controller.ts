@@ -7,15 +7,15 @@ import {
   Param,
   ParseUUIDPipe,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from 'src/auth/auth.decorators';
-import type { Principal } from 'src/auth/principal';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
+import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { TrustedDeviceDto } from './devices.dto';
 import { DevicesService } from './devices.service';
 
 @ApiTags('me')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('me/trusted-devices')
 export class DevicesController {
   constructor(private readonly devices: DevicesService) {}

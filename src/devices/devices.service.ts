@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { MoreThan, Repository, type EntityManager } from 'typeorm';
 import { AuditService, type AuditSubject } from 'src/audit/audit.service';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { LIMITS } from 'src/config/limits';
 import { MailService } from 'src/mail/mail.service';
+import { SessionsService } from 'src/sessions/sessions.service';
 import type { User } from 'src/users/user.entity';
 import { deviceNameFromUserAgent } from './device-name';
 import type { TrustedDeviceDto } from './devices.dto';
 import { TrustedDevice } from './trusted-device.entity';
-
-export const TRUSTED_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 @Injectable()
 export class DevicesService {
@@ -23,6 +23,7 @@ export class DevicesService {
     private readonly clock: Clock,
     private readonly mail: MailService,
     private readonly audit: AuditService,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** Returns the token once; only its HMAC is kept. The user is told by email (L3). */
@@ -36,7 +37,7 @@ export class DevicesService {
         name: requestedName?.trim() || deviceNameFromUserAgent(client.userAgent),
         createdAt: now,
         lastUsedAt: now,
-        expiresAt: new Date(now.getTime() + TRUSTED_DEVICE_TTL_MS),
+        expiresAt: new Date(now.getTime() + LIMITS.trustedDevice.lifetimeMs),
       }),
     );
     await this.audit.record({ type: 'trusted_device.added', user, detail: device.name, client });
@@ -69,14 +70,20 @@ export class DevicesService {
     }));
   }
 
+  /** Sessions that skipped the second factor on the device end with it (S6). */
   async remove(user: AuditSubject, deviceId: string, client: ClientInfo): Promise<void> {
     const removed = await this.devices.delete({ id: deviceId, userId: user.id });
     if (!removed.affected) throw new AppException(ErrorCode.NOT_FOUND, 'No such trusted device');
+    await this.sessions.endTrustedDeviceSessions(user.id, deviceId);
     await this.audit.record({ type: 'trusted_device.removed', user, client });
   }
 
-  /** D4: on 2FA reset, removal of the last method, logout-everywhere and password change. */
-  async revokeAll(userId: string): Promise<void> {
-    await this.devices.delete({ userId });
+  /**
+   * D4: on 2FA reset, removal of the last method, logout-everywhere and password change;
+   * in the caller's transaction when it has one.
+   */
+  async revokeAll(userId: string, manager: EntityManager = this.devices.manager): Promise<void> {
+    await manager.delete(TrustedDevice, { userId });
+    await this.sessions.endTrustedDeviceSessions(userId);
   }
 }

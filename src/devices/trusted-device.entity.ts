@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
 
 /** "Don't ask me again on this device": a 256-bit token stored as an HMAC, bound to one user (D1). */
 @Entity('trusted_devices')
@@ -9,9 +8,9 @@ export class TrustedDevice extends UuidEntity {
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
   @Index('UQ_trusted_devices_token', { unique: true })
   @Column({ type: 'varchar', length: 64 })

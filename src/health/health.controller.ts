@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from 'src/auth/auth.decorators';
+import { Public } from 'src/access/access.decorators';
 import { HealthDto } from './health.dto';
 import { HealthService } from './health.service';
 

@@ -52,13 +52,13 @@ const cases: Case[] = [
   },
   {
     name: 'method enabled',
-    send: (mail) => mail.sendMethodEnabled(TO, 'totp'),
+    send: (mail) => mail.sendMethodEnabled(TO, 'authenticator app'),
     subject: 'a two-factor method was turned on',
     says: 'authenticator app',
   },
   {
     name: 'method removed',
-    send: (mail) => mail.sendMethodRemoved(TO, 'email'),
+    send: (mail) => mail.sendMethodRemoved(TO, 'email codes'),
     subject: 'a two-factor method was removed',
     says: 'email codes',
   },

@@ -10,11 +10,6 @@ import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { MAIL_TEMPLATES, type RenderedMail } from './mail.templates';
 
-const METHOD_NAMES: Record<'email' | 'totp', string> = {
-  email: 'email codes',
-  totp: 'authenticator app',
-};
-
 /** Decides what each mail says; MailModule's transport only carries it. */
 @Injectable()
 export class MailService {
@@ -36,13 +31,14 @@ export class MailService {
   // Notices (L3) follow a change that has already happened: a mail outage must not undo it or
   // fail the request, so they never throw; the failure is logged by `send`.
 
-  sendMethodEnabled(to: string, method: 'email' | 'totp'): Promise<void> {
-    const context = { ...this.branding(), method: METHOD_NAMES[method] };
+  /** `method` as a person reads it: "authenticator app". */
+  sendMethodEnabled(to: string, method: string): Promise<void> {
+    const context = { ...this.branding(), method };
     return this.notice(to, MAIL_TEMPLATES.methodEnabled(context));
   }
 
-  sendMethodRemoved(to: string, method: 'email' | 'totp'): Promise<void> {
-    const context = { ...this.branding(), method: METHOD_NAMES[method] };
+  sendMethodRemoved(to: string, method: string): Promise<void> {
+    const context = { ...this.branding(), method };
     return this.notice(to, MAIL_TEMPLATES.methodRemoved(context));
   }
 
@@ -90,8 +86,7 @@ export class MailService {
     const file = join(dir, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
     // The file holds the code, like the mail would: readable by the service's user only.
     await writeFile(file, message, { mode: 0o600 });
-    const line = `Mail to ${to} "${mail.subject}" written to ${file}`;
-    // Outside production the body goes to the console too; in production it holds codes (L2).
-    this.logger.log(this.config.production ? line : `${line}\n${mail.text}`);
+    // The file, never the body: the body may hold a code (L2).
+    this.logger.log(`Mail to ${to} "${mail.subject}" written to ${file}`);
   }
 }

@@ -1,5 +1,4 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { Account } from 'src/accounts/account.entity';
 import { UUID_COLUMN } from 'src/database/uuid-entity';
 
 /** One row per account once an administrator has set its policy; no row means the defaults. */
@@ -8,9 +7,9 @@ export class AccountPolicy {
   @PrimaryColumn(UUID_COLUMN)
   accountId!: string;
 
-  @OneToOne(() => Account, { onDelete: 'CASCADE' })
+  @OneToOne('Account', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'accountId' })
-  account?: Account;
+  account?: never;
 
   @Column({ type: 'boolean', default: false })
   twoFactorRequired!: boolean;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
-import type { Principal } from 'src/auth/principal';
+import type { Principal } from 'src/access/principal';
 import { Clock } from 'src/common/clock';
 import type { ClientInfo } from 'src/common/http/client-info';
 import type { AppConfig } from 'src/config/app-config';

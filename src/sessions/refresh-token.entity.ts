@@ -1,9 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
+
+/** How a session passed the second factor, if it had to. */
+export const SESSION_ORIGINS = ['password', 'second_factor', 'trusted_device'] as const;
+export type SessionOrigin = (typeof SESSION_ORIGINS)[number];
 
 /**
- * One row per issued refresh token. Tokens of one login form a family; using a
+ * One row per issued refresh token. Tokens of one login form a family (the session); using a
  * token marks it used, and presenting a used token again revokes the whole family.
  */
 @Entity('refresh_tokens')
@@ -12,9 +15,9 @@ export class RefreshToken extends UuidEntity {
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
   @Index('IDX_refresh_tokens_family')
   @Column(UUID_COLUMN)
@@ -28,13 +31,16 @@ export class RefreshToken extends UuidEntity {
   @Column({ type: 'int' })
   sessionVersion!: number;
 
-  /** Carried into every access token of the family: whether the login passed a second factor. */
-  @Column({ type: 'boolean', default: false })
-  secondFactor!: boolean;
+  /** Carried into every access token of the family; a trusted-device session ends with its device. */
+  @Column({ type: 'varchar', length: 16 })
+  origin!: SessionOrigin;
 
+  /** The trusted device the session was started on or registered, if any. */
+  @Index('IDX_refresh_tokens_device')
   @Column({ ...UUID_COLUMN, nullable: true })
   deviceId!: string | null;
 
+  /** The family's absolute end (S6): set at its first login, copied, never moved, by refreshes. */
   @Column({ type: 'datetime' })
   expiresAt!: Date;
 

@@ -1,20 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
-import type { AppConfig } from 'src/config/app-config';
-import { APP_CONFIG } from 'src/config/config.module';
 import type { User } from 'src/users/user.entity';
-import { RefreshToken } from './refresh-token.entity';
+import { RefreshToken, type SessionOrigin } from './refresh-token.entity';
 
 /** What a session carries from its login into every token it mints. */
 export interface SessionFacts {
   sessionId: string;
-  secondFactor: boolean;
+  origin: SessionOrigin;
   deviceId?: string;
+  /** The session's absolute end. */
+  expiresAt: Date;
 }
 
 /** S5: opaque, stored as an HMAC, single use, rotated; reuse revokes the family. */
@@ -24,21 +24,19 @@ export class RefreshTokensService {
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async issue(user: User, session: SessionFacts): Promise<string> {
     const token = this.crypto.randomToken();
-    const now = this.clock.now();
     await this.tokens.insert(
       this.tokens.create({
         userId: user.id,
         familyId: session.sessionId,
-        secondFactor: session.secondFactor,
+        origin: session.origin,
         deviceId: session.deviceId ?? null,
         tokenHash: this.crypto.hash(token),
         sessionVersion: user.sessionVersion,
-        expiresAt: new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000),
+        expiresAt: session.expiresAt,
         usedAt: null,
         revokedAt: null,
       }),
@@ -70,6 +68,13 @@ export class RefreshTokensService {
     return row;
   }
 
+  /** Whether the session can still be used: not revoked, not past its absolute end. */
+  isLive(sessionId: string): Promise<boolean> {
+    return this.tokens.exists({
+      where: { familyId: sessionId, revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+    });
+  }
+
   /** Logout: the presented token's whole family ends. Unknown tokens are ignored. */
   async revoke(token: string): Promise<void> {
     const row = await this.tokens.findOne({ where: { tokenHash: this.crypto.hash(token) } });
@@ -85,6 +90,19 @@ export class RefreshTokensService {
       .where('userId = :userId AND revokedAt IS NULL', { userId });
     if (keepSessionId) builder.andWhere('familyId <> :keepSessionId', { keepSessionId });
     await builder.execute();
+  }
+
+  /** S6: sessions that skipped the second factor on these devices end with them. */
+  async revokeTrustedDeviceSessions(userId: string, deviceId?: string): Promise<void> {
+    await this.tokens.update(
+      {
+        userId,
+        origin: 'trusted_device',
+        revokedAt: IsNull(),
+        ...(deviceId && { deviceId }),
+      },
+      { revokedAt: this.clock.now() },
+    );
   }
 
   /** After a password change, the caller's own session follows the new session version. */

@@ -1,14 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { TokensService } from 'src/access/tokens.service';
+import { Clock } from 'src/common/clock';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.module';
 import type { User } from 'src/users/user.entity';
-import { toMeDto, UsersService } from 'src/users/users.service';
+import { toMeDto } from 'src/users/users.dto';
+import { UsersService } from 'src/users/users.service';
+import type { SessionOrigin } from './refresh-token.entity';
 import {
   invalidRefreshToken,
   RefreshTokensService,
   type SessionFacts,
 } from './refresh-tokens.service';
 import type { SessionDto } from './sessions.dto';
-import { TokensService } from './tokens.service';
 
 /** Full sessions: minted only once every required factor has passed, and ended together. */
 @Injectable()
@@ -17,43 +22,35 @@ export class SessionsService {
     private readonly users: UsersService,
     private readonly tokens: TokensService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `user` must come with its account (UsersService.findWithAccount / findByEmail). */
-  async start(
-    user: User,
-    facts: Omit<SessionFacts, 'sessionId'> & { sessionId?: string },
-  ): Promise<SessionDto> {
-    const session: SessionFacts = { ...facts, sessionId: facts.sessionId ?? randomUUID() };
-    const refreshToken = await this.refreshTokens.issue(user, session);
-    return {
-      status: 'authenticated',
-      accessToken: this.tokens.signAccess({
-        sub: user.id,
-        acc: user.accountId,
-        role: user.role,
-        sv: user.sessionVersion,
-        mfa: session.secondFactor,
-        sid: session.sessionId,
-        did: session.deviceId,
-      }),
-      refreshToken,
-      expiresIn: this.tokens.accessTokenTtlSeconds,
-      user: toMeDto(user),
-    };
+  /** A new session; `user` must come with its account (UsersService.findWithAccount / findByEmail). */
+  start(user: User, origin: SessionOrigin, deviceId?: string): Promise<SessionDto> {
+    const expiresAt = new Date(
+      this.clock.now().getTime() + this.config.sessionMaxAgeSeconds * 1000,
+    );
+    return this.mint(user, { sessionId: randomUUID(), origin, deviceId, expiresAt });
   }
 
+  /** Rotates the refresh token; the session keeps the end its first login gave it (S6). */
   async refresh(refreshToken: string): Promise<SessionDto> {
     const consumed = await this.refreshTokens.consume(refreshToken);
     const user = await this.users.findWithAccount(consumed.userId);
     if (!user || !user.active || user.sessionVersion !== consumed.sessionVersion) {
       throw invalidRefreshToken();
     }
-    return this.start(user, {
+    return this.mint(user, {
       sessionId: consumed.familyId,
-      secondFactor: consumed.secondFactor,
+      origin: consumed.origin,
       deviceId: consumed.deviceId ?? undefined,
+      expiresAt: consumed.expiresAt,
     });
+  }
+
+  isLive(sessionId: string): Promise<boolean> {
+    return this.refreshTokens.isLive(sessionId);
   }
 
   logout(refreshToken: string): Promise<void> {
@@ -68,5 +65,27 @@ export class SessionsService {
     const sessionVersion = await this.users.bumpSessionVersion(userId);
     await this.refreshTokens.revokeAllForUser(userId, keepSessionId);
     if (keepSessionId) await this.refreshTokens.moveSession(keepSessionId, sessionVersion);
+  }
+
+  /** S6: the sessions that skipped the second factor on this device (or on any device). */
+  endTrustedDeviceSessions(userId: string, deviceId?: string): Promise<void> {
+    return this.refreshTokens.revokeTrustedDeviceSessions(userId, deviceId);
+  }
+
+  private async mint(user: User, session: SessionFacts): Promise<SessionDto> {
+    const refreshToken = await this.refreshTokens.issue(user, session);
+    return {
+      status: 'authenticated',
+      accessToken: this.tokens.signAccess({
+        sub: user.id,
+        sv: user.sessionVersion,
+        mfa: session.origin !== 'password',
+        sid: session.sessionId,
+        did: session.deviceId,
+      }),
+      refreshToken,
+      expiresIn: this.tokens.accessTokenTtlSeconds,
+      user: toMeDto(user),
+    };
   }
 }

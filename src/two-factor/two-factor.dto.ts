@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { trimString } from 'src/common/http/validation';
+import { IsText, trimString } from 'src/common/http/validation';
 import {
   IsBoolean,
   IsEmail,
@@ -10,7 +10,6 @@ import {
   IsString,
   Length,
   Matches,
-  MaxLength,
   Validate,
   ValidatorConstraint,
   type ValidationArguments,
@@ -18,7 +17,7 @@ import {
 } from 'class-validator';
 import { RECOVERY_CODE_PATTERN } from './recovery/recovery-codes.service';
 import { PASSWORD_MAX } from 'src/users/users.dto';
-import { TWO_FACTOR_METHODS, type TwoFactorMethod } from './two-factor-method';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from './factor-registry';
 
 /** I1: a string of exactly six ASCII digits; surrounding spaces are forgiven, nothing else. */
 function IsSixDigitCode(): PropertyDecorator {
@@ -61,7 +60,7 @@ export class StartEmailSetupDto extends OptionalPasswordDto {
   })
   @Transform(trimString)
   @IsEmail()
-  @MaxLength(254)
+  @IsText(1, 254)
   email!: string;
 }
 
@@ -121,8 +120,7 @@ export class VerifyChallengeDto extends ChallengeTokenDto {
     description: 'Defaults to a name read from the user agent.',
   })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @IsText(1, 100)
   deviceName?: string;
 }
 

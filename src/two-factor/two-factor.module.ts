@@ -1,54 +1,51 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DevicesModule } from 'src/devices/devices.module';
 import { MailModule } from 'src/mail/mail.module';
-import { PolicyModule } from 'src/policy/policy.module';
-import { SessionsModule } from 'src/sessions/sessions.module';
+import { RateLimitModule } from 'src/rate-limit/rate-limit.module';
 import { UsersModule } from 'src/users/users.module';
-import { AdminTwoFactorController } from './admin-two-factor.controller';
-import { ChallengesService } from './challenges.service';
 import { EmailFactor } from './email/email-factor.entity';
-import { EmailFactorService } from './email/email-factor.service';
-import { LoginChallenge } from './login-challenge.entity';
-import { MeTwoFactorController } from './me-two-factor.controller';
-import { OneTimeCode } from './one-time-code.entity';
-import { OneTimeCodesService } from './one-time-codes.service';
+import { OneTimeCode } from './email/one-time-code.entity';
+import { OneTimeCodesService } from './email/one-time-codes.service';
+import { FACTOR_PROVIDERS, FactorRegistry, METHOD_FACTORS } from './factor-registry';
+import { SecondFactorLockout } from './lockout.service';
+import { MethodPreference } from './method-preference.entity';
+import { MethodPreferenceService } from './method-preference.service';
 import { RecoveryCode } from './recovery/recovery-code.entity';
 import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { TotpFactor } from './totp/totp-factor.entity';
-import { TotpFactorService } from './totp/totp-factor.service';
 import { TotpService } from './totp/totp.service';
-import { TwoFactorState } from './two-factor-state.entity';
-import { TwoFactorStateService } from './two-factor-state.service';
 import { TwoFactorService } from './two-factor.service';
 
+/** The second factors, their codes and the lockout; sessions and devices are auth's to start. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([
       EmailFactor,
       TotpFactor,
       OneTimeCode,
-      LoginChallenge,
-      TwoFactorState,
+      MethodPreference,
       RecoveryCode,
     ]),
     UsersModule,
     MailModule,
-    SessionsModule,
-    DevicesModule,
-    PolicyModule,
+    RateLimitModule,
   ],
-  controllers: [MeTwoFactorController, AdminTwoFactorController],
   providers: [
+    ...FACTOR_PROVIDERS,
+    FactorRegistry,
     TwoFactorService,
-    ChallengesService,
-    EmailFactorService,
-    TotpFactorService,
     TotpService,
     OneTimeCodesService,
-    TwoFactorStateService,
-    RecoveryCodesService,
+    SecondFactorLockout,
+    MethodPreferenceService,
   ],
-  exports: [TwoFactorService, ChallengesService],
+  exports: [
+    ...METHOD_FACTORS,
+    RecoveryCodesService,
+    FactorRegistry,
+    TwoFactorService,
+    SecondFactorLockout,
+    MethodPreferenceService,
+  ],
 })
 export class TwoFactorModule {}

@@ -1,12 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from 'src/auth/auth.decorators';
-import type { Principal } from 'src/auth/principal';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
+import type { Principal } from 'src/access/principal';
 import { MeDto } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('me')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('me')
 export class MeController {
   constructor(private readonly users: UsersService) {}

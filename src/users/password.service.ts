@@ -1,7 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import * as argon2 from 'argon2';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code';
 
 /** P1: argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane); argon2 runs on libuv's pool, off the event loop. */
 export const ARGON2_OPTIONS = {
@@ -31,13 +29,6 @@ export class PasswordService implements OnModuleInit {
       return matches && hash !== undefined;
     } catch {
       return false;
-    }
-  }
-
-  /** For changes that need the current password again: 403 INVALID_PASSWORD, nothing changed. */
-  async requireCurrent(passwordHash: string, password: string): Promise<void> {
-    if (!(await this.verify(passwordHash, password))) {
-      throw new AppException(ErrorCode.INVALID_PASSWORD, 'The current password is not correct');
     }
   }
 }

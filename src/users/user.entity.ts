@@ -7,23 +7,33 @@ import {
   ManyToOne,
   UpdateDateColumn,
 } from 'typeorm';
+import type { Role } from 'src/access/principal';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { Account } from 'src/accounts/account.entity';
 
-export const ROLES = ['admin', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+/** Comma-joined in one short column, so the users list filters on an index, joining nothing. */
+const METHOD_LIST = {
+  to: (methods: readonly string[] | undefined) => (methods ?? []).join(','),
+  // TypeORM also passes back what it just wrote, already a list, after an insert.
+  from: (stored: string | string[] | null): string[] =>
+    Array.isArray(stored) ? stored : stored ? stored.split(',') : [],
+};
 
 @Entity('users')
 @Index('IDX_users_account_created', ['accountId', 'createdAt'])
+@Index('IDX_users_account_methods_created', ['accountId', 'twoFactorMethods', 'createdAt'])
 export class User extends UuidEntity {
   @Column(UUID_COLUMN)
   accountId!: string;
 
-  @ManyToOne(() => Account, { onDelete: 'CASCADE' })
+  /** Named, not imported: modules never import another module's entities. */
+  @ManyToOne('Account', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'accountId' })
-  account?: Account;
+  account?: { id: string; name: string };
 
-  /** Stored trimmed and lower-cased, so uniqueness is case-insensitive on every database. */
+  /**
+   * Stored trimmed and lower-cased, so uniqueness is case-insensitive on every database; the
+   * MariaDB/MySQL column has a binary collation, so nothing else is folded (P7).
+   */
   @Index('UQ_users_email', { unique: true })
   @Column({ type: 'varchar', length: 254 })
   email!: string;
@@ -43,6 +53,13 @@ export class User extends UuidEntity {
   /** Bumped to end every session at once; access and refresh tokens carry the value they were minted with. */
   @Column({ type: 'int', default: 1 })
   sessionVersion!: number;
+
+  /**
+   * The second-factor methods in force, kept by the two-factor module under a lock on this
+   * row, so the admin list reads them without joining that module's tables.
+   */
+  @Column({ type: 'varchar', length: 64, default: '', transformer: METHOD_LIST })
+  twoFactorMethods!: string[];
 
   @CreateDateColumn({ type: 'datetime' })
   createdAt!: Date;

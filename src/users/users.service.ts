@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, QueryFailedError, Repository, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
-import { EmailFactor } from 'src/two-factor/email/email-factor.entity';
-import { TotpFactor } from 'src/two-factor/totp/totp-factor.entity';
-import type { TwoFactorMethod } from 'src/two-factor/two-factor-method';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
 import { User } from './user.entity';
-import type {
-  AdminUserDto,
-  CreateUserDto,
-  ListUsersQueryDto,
-  MeDto,
-  UserPageDto,
-} from './users.dto';
+import { toMeDto, type CreateUserDto, type MeDto } from './users.dto';
+
+export interface UserQuery {
+  page: number;
+  limit: number;
+  /** Anywhere in the email or the name, case-insensitively. */
+  search?: string;
+  twoFactor?: 'enabled' | 'disabled';
+}
 
 @Injectable()
 export class UsersService {
@@ -50,26 +49,15 @@ export class UsersService {
 
   async getProfile(userId: string): Promise<MeDto> {
     const user = await this.findWithAccount(userId);
-    if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
+    if (!user) throw noSuchUser();
     return toMeDto(user);
   }
 
   /** Another account's user answers exactly like a missing one (A2). */
   async getInAccount(accountId: string, id: string): Promise<User> {
     const user = await this.users.findOneBy({ id, accountId });
-    if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
+    if (!user) throw noSuchUser();
     return user;
-  }
-
-  async getAdminView(accountId: string, id: string): Promise<AdminUserDto> {
-    const [user] = await this.withFactors(accountId, [id]);
-    if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
-    return user;
-  }
-
-  async createInAccount(accountId: string, input: CreateUserDto): Promise<AdminUserDto> {
-    const user = await this.create(accountId, input);
-    return this.getAdminView(accountId, user.id);
   }
 
   async create(accountId: string, input: CreateUserDto): Promise<User> {
@@ -81,6 +69,7 @@ export class UsersService {
       name: input.name,
       role: input.role,
       passwordHash: await this.passwords.hash(input.password),
+      twoFactorMethods: [],
     });
     try {
       return await this.users.save(user);
@@ -92,12 +81,10 @@ export class UsersService {
   }
 
   /**
-   * One page with each user's 2FA methods in three queries, whatever the page size: the page's
-   * ids (a "deferred join": the offset walks the account index alone, so deep pages stay cheap),
-   * those users with their factors joined (one row each, factors being unique per user), and
-   * the total.
+   * One page of an account's users and the total, in three queries whatever the page size. The
+   * 2FA filter is a column of the user row (IDX_users_account_methods_created), never a join.
    */
-  async list(accountId: string, query: ListUsersQueryDto): Promise<UserPageDto> {
+  async list(accountId: string, query: UserQuery): Promise<{ users: User[]; total: number }> {
     const matching = this.users
       .createQueryBuilder('user')
       .where('user.accountId = :accountId', { accountId });
@@ -113,12 +100,13 @@ export class UsersService {
       );
     }
     if (query.twoFactor) {
-      joinFactors(matching).andWhere(
+      matching.andWhere(
         query.twoFactor === 'enabled'
-          ? '(emailFactor.id IS NOT NULL OR totpFactor.id IS NOT NULL)'
-          : 'emailFactor.id IS NULL AND totpFactor.id IS NULL',
+          ? "user.twoFactorMethods <> ''"
+          : "user.twoFactorMethods = ''",
       );
     }
+    // A "deferred join": the offset walks the account index alone, so deep pages stay cheap.
     const [pageIds, total] = await Promise.all([
       matching
         .clone()
@@ -130,26 +118,39 @@ export class UsersService {
         .getRawMany<{ id: string }>(),
       matching.getCount(),
     ]);
-    const items =
+    const users =
       pageIds.length === 0
         ? []
-        : await this.withFactors(
-            accountId,
-            pageIds.map((row) => row.id),
-          );
-    return { items, total, page: query.page, limit: query.limit };
+        : await this.users
+            .createQueryBuilder('user')
+            .where('user.id IN (:...ids)', { ids: pageIds.map((row) => row.id) })
+            .orderBy('user.createdAt', 'ASC')
+            .addOrderBy('user.id', 'ASC')
+            .getMany();
+    return { users, total };
   }
 
-  private async withFactors(accountId: string, ids: string[]): Promise<AdminUserDto[]> {
-    const { entities, raw } = await joinFactors(this.users.createQueryBuilder('user'))
-      .addSelect('emailFactor.id', 'emailFactorId')
-      .addSelect('totpFactor.id', 'totpFactorId')
-      .where('user.accountId = :accountId', { accountId })
-      .andWhere('user.id IN (:...ids)', { ids })
-      .orderBy('user.createdAt', 'ASC')
-      .addOrderBy('user.id', 'ASC')
-      .getRawAndEntities<FactorColumns>();
-    return entities.map((user, index) => toAdminUserDto(user, raw[index]));
+  /**
+   * Locks the user's row until `manager`'s transaction ends: every change to the user's
+   * second-factor methods takes this lock first, so two changes never decide on the same state.
+   */
+  async lockForChange(manager: EntityManager, userId: string): Promise<User> {
+    const query = manager
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .where('user.id = :userId', { userId });
+    if (manager.connection.options.type !== 'better-sqlite3') query.setLock('pessimistic_write');
+    const user = await query.getOne();
+    if (!user) throw noSuchUser();
+    return user;
+  }
+
+  async setTwoFactorMethods(
+    manager: EntityManager,
+    userId: string,
+    methods: string[],
+  ): Promise<void> {
+    await manager.getRepository(User).update({ id: userId }, { twoFactorMethods: methods });
   }
 
   /** Ends every session of the user at once: tokens carry the old version and fail the guard. */
@@ -166,49 +167,8 @@ export class UsersService {
   }
 }
 
-export function toMeDto(user: User): MeDto {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    account: { id: user.account!.id, name: user.account!.name },
-  };
-}
-
-/** Active factors only: a pending setup is not a method. */
-function joinFactors(builder: SelectQueryBuilder<User>): SelectQueryBuilder<User> {
-  return builder
-    .leftJoin(
-      EmailFactor,
-      'emailFactor',
-      'emailFactor.userId = user.id AND emailFactor.address IS NOT NULL',
-    )
-    .leftJoin(
-      TotpFactor,
-      'totpFactor',
-      'totpFactor.userId = user.id AND totpFactor.secret IS NOT NULL',
-    );
-}
-
-interface FactorColumns {
-  emailFactorId: string | null;
-  totpFactorId: string | null;
-}
-
-function toAdminUserDto(user: User, factors: FactorColumns): AdminUserDto {
-  const methods: TwoFactorMethod[] = [];
-  if (factors.totpFactorId) methods.push('totp');
-  if (factors.emailFactorId) methods.push('email');
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    active: user.active,
-    createdAt: user.createdAt,
-    twoFactor: { enabled: methods.length > 0, methods },
-  };
+function noSuchUser(): AppException {
+  return new AppException(ErrorCode.NOT_FOUND, 'No such user');
 }
 
 function emailTaken(): AppException {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AccountsService } from 'src/accounts/accounts.service';
-import type { Role } from 'src/users/user.entity';
+import type { Role } from 'src/access/principal';
 import { UsersService } from 'src/users/users.service';
 import type { TestApp } from './test-app';
 

@@ -1,6 +1,11 @@
-import { ValidationError, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import {
+  applyDecorators,
+  ValidationError,
+  ValidationPipe,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate } from 'class-validator';
+import { buildMessage, IsString, validate, ValidateBy } from 'class-validator';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 
@@ -51,3 +56,33 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 /** For @Transform: surrounding spaces are forgiven on strings; anything else is left to the validators. */
 export const trimString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
+
+/**
+ * One line of `min` to `max` characters counted as the database counts them (Unicode code
+ * points: `@Length` skips variation selectors, so a string it passes could overflow the
+ * column), without lone surrogates (utf8mb4 cannot store them) or control characters (I4).
+ */
+export function IsText(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    ValidateBy({
+      name: 'isText',
+      constraints: [min, max],
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          if (LONE_SURROGATE.test(value) || CONTROL_CHARACTER.test(value)) return false;
+          const length = [...value].length;
+          return length >= min && length <= max;
+        },
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be one line of ${min} to ${max} characters`,
+        ),
+      },
+    }),
+  );
+}

@@ -1,6 +1,5 @@
 import { Column, Entity, Index, JoinColumn, OneToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
 
 /**
  * The email second factor. `address` is the one in force; `pendingAddress` waits for its
@@ -12,9 +11,9 @@ export class EmailFactor extends UuidEntity {
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @OneToOne(() => User, { onDelete: 'CASCADE' })
+  @OneToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
   @Column({ type: 'varchar', length: 254, nullable: true })
   address!: string | null;

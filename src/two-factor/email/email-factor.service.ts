@@ -1,21 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import { LIMITS, type CounterLimit } from 'src/config/limits';
 import { MailService } from 'src/mail/mail.service';
+import { AttemptLimiter } from 'src/rate-limit/attempt-limiter.service';
+import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
 import { normalizeEmail } from 'src/users/email';
-import { OneTimeCodesService } from '../one-time-codes.service';
 import { EmailFactor } from './email-factor.entity';
+import { OneTimeCode } from './one-time-code.entity';
+import { codeExpired, invalidCode, OneTimeCodesService } from './one-time-codes.service';
 
 /** The email second factor: setting up or changing the address, and login codes to it. */
 @Injectable()
-export class EmailFactorService {
+export class EmailFactorService implements SecondFactor {
+  static readonly method = 'email';
+  readonly name = EmailFactorService.method;
+  readonly label = 'email codes';
+
   constructor(
     @InjectRepository(EmailFactor) private readonly factors: Repository<EmailFactor>,
     private readonly codes: OneTimeCodesService,
     private readonly mail: MailService,
+    private readonly limiter: AttemptLimiter,
     private readonly clock: Clock,
   ) {}
 
@@ -25,7 +34,8 @@ export class EmailFactorService {
 
   /**
    * Sends a code to the new address and keeps it pending; the address in force, if any, stays
-   * until the code is confirmed. A mail that fails leaves everything as it was.
+   * until the code is confirmed. A mail that fails leaves everything as it was. E7: the caller
+   * chooses the address, so mails and new addresses per user and hour are limited.
    */
   async startSetup(userId: string, requestedAddress: string): Promise<{ pendingAddress: string }> {
     const address = normalizeEmail(requestedAddress);
@@ -33,9 +43,16 @@ export class EmailFactorService {
       (await this.find(userId)) ?? this.factors.create({ userId, address: null, enabledAt: null });
     const previousPending = factor.pendingAddress ?? null;
     const sameAddressAgain = previousPending === address;
+    if (!sameAddressAgain) await this.reserve('setup_address', userId, LIMITS.setupAddresses);
+    await this.reserve('setup_mail', userId, LIMITS.setupMails);
     factor.pendingAddress = address;
     await this.factors.save(factor);
-    const code = await this.codes.issue(userId, 'email_setup', null, sameAddressAgain);
+    const code = await this.codes.issue(
+      userId,
+      'email_setup',
+      null,
+      sameAddressAgain ? 'enforced' : 'ignored',
+    );
     try {
       await this.mail.sendEmailMethodVerificationCode(address, code);
     } catch (error) {
@@ -49,7 +66,8 @@ export class EmailFactorService {
   async resendSetupCode(userId: string): Promise<void> {
     const pending = (await this.find(userId))?.pendingAddress;
     if (!pending) throw nothingPending();
-    const code = await this.codes.issue(userId, 'email_setup', null, true);
+    const code = await this.codes.issue(userId, 'email_setup', null, 'enforced');
+    await this.reserve('setup_mail', userId, LIMITS.setupMails);
     await this.mail.sendEmailMethodVerificationCode(pending, code);
   }
 
@@ -57,7 +75,9 @@ export class EmailFactorService {
   async confirmSetup(userId: string, code: string): Promise<string> {
     const factor = await this.find(userId);
     if (!factor?.pendingAddress) throw nothingPending();
-    await this.codes.consume(userId, 'email_setup', null, code);
+    const outcome = await this.codes.consume(userId, 'email_setup', null, code);
+    if (outcome === 'expired') throw codeExpired();
+    if (outcome !== 'accepted') throw invalidCode();
     const address = factor.pendingAddress;
     await this.factors.update(
       { id: factor.id },
@@ -66,14 +86,37 @@ export class EmailFactorService {
     return address;
   }
 
-  async remove(userId: string): Promise<void> {
-    await this.factors.delete({ userId });
-    await this.codes.discard(userId, 'email_setup');
-    await this.codes.discard(userId, 'login');
+  /** Sends a login code bound to this challenge, unless one went out less than 60 s ago. */
+  async start(userId: string, challengeId: string): Promise<string | undefined> {
+    if (!(await this.codes.sentRecently(userId, 'login', challengeId))) {
+      await this.sendLoginCode(userId, challengeId, 'ignored');
+    }
+    return this.hint(userId);
   }
 
-  /** Sends a login code bound to this challenge. `cooldown` refuses a resend within 60 s. */
-  async sendLoginCode(userId: string, challengeId: string, cooldown: boolean): Promise<void> {
+  /** "Send me another code": 60 s apart (E5). */
+  resendLoginCode(userId: string, challengeId: string): Promise<void> {
+    return this.sendLoginCode(userId, challengeId, 'enforced');
+  }
+
+  verify(userId: string, challengeId: string, code: string): Promise<VerifyOutcome> {
+    return this.codes.consume(userId, 'login', challengeId, code);
+  }
+
+  async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
+    return !!(await manager.findOneBy(EmailFactor, { userId }))?.address;
+  }
+
+  async remove(manager: EntityManager, userId: string): Promise<void> {
+    await manager.delete(EmailFactor, { userId });
+    await manager.delete(OneTimeCode, { userId });
+  }
+
+  private async sendLoginCode(
+    userId: string,
+    challengeId: string,
+    cooldown: 'enforced' | 'ignored',
+  ): Promise<void> {
     const address = (await this.find(userId))?.address;
     if (!address)
       throw new AppException(ErrorCode.METHOD_NOT_ENABLED, 'Email codes are not set up');
@@ -81,12 +124,24 @@ export class EmailFactorService {
     await this.mail.sendLoginCode(address, code);
   }
 
-  loginCodeSentRecently(userId: string, challengeId: string): Promise<boolean> {
-    return this.codes.sentRecently(userId, 'login', challengeId);
+  private async hint(userId: string): Promise<string | undefined> {
+    const address = (await this.find(userId))?.address;
+    return address ? maskEmail(address) : undefined;
   }
 
-  verifyLoginCode(userId: string, challengeId: string, code: string): Promise<void> {
-    return this.codes.consume(userId, 'login', challengeId, code);
+  private async reserve(
+    scope: 'setup_mail' | 'setup_address',
+    userId: string,
+    limit: CounterLimit,
+  ): Promise<void> {
+    const reservation = await this.limiter.reserve(scope, userId, limit);
+    if (reservation.granted) return;
+    const what = scope === 'setup_mail' ? 'setup codes' : 'new addresses';
+    throw new AppException(
+      ErrorCode.TOO_MANY_REQUESTS,
+      `Too many ${what} this hour; try again in ${reservation.retryAfterSeconds} s`,
+      { retryAfter: reservation.retryAfterSeconds },
+    );
   }
 }
 

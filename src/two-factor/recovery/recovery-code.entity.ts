@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
 
 /** R1: one of ten single-use codes, stored as an HMAC; regenerating deletes the old set. */
 @Entity('recovery_codes')
@@ -9,9 +8,9 @@ export class RecoveryCode extends UuidEntity {
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
   @Column({ type: 'varchar', length: 64 })
   codeHash!: string;

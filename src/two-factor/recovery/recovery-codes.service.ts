@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
+import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
 import { RecoveryCode } from './recovery-code.entity';
 
 const RECOVERY_CODE_COUNT = 10;
@@ -10,8 +11,13 @@ const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const RECOVERY_CODE_PATTERN = /^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/;
 
+/** R1: single-use codes that stand in for a method; not a method of their own. */
 @Injectable()
-export class RecoveryCodesService {
+export class RecoveryCodesService implements SecondFactor {
+  static readonly method = 'recovery';
+  readonly name = RecoveryCodesService.method;
+  readonly label = 'recovery code';
+
   constructor(
     @InjectRepository(RecoveryCode) private readonly codes: Repository<RecoveryCode>,
     private readonly crypto: CryptoService,
@@ -19,35 +25,42 @@ export class RecoveryCodesService {
   ) {}
 
   /** Ten new codes, shown once; the earlier set stops working. About 49 bits each. */
-  async regenerate(userId: string): Promise<string[]> {
+  async regenerate(manager: EntityManager, userId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => this.newCode());
-    await this.codes.manager.transaction(async (manager) => {
-      await manager.delete(RecoveryCode, { userId });
-      await manager.insert(
-        RecoveryCode,
-        codes.map((code) =>
-          manager.create(RecoveryCode, { userId, codeHash: this.crypto.hash(code), usedAt: null }),
-        ),
-      );
-    });
+    await manager.delete(RecoveryCode, { userId });
+    await manager.insert(
+      RecoveryCode,
+      codes.map((code) =>
+        manager.create(RecoveryCode, { userId, codeHash: this.crypto.hash(code), usedAt: null }),
+      ),
+    );
     return codes;
   }
 
+  /** Never asked for first: the user chooses one at verify. */
+  start(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+
   /** Single use, decided by one conditional UPDATE. */
-  async consume(userId: string, code: string): Promise<boolean> {
+  async verify(userId: string, _challengeId: string, code: string): Promise<VerifyOutcome> {
     const used = await this.codes.update(
       { userId, codeHash: this.crypto.hash(code.toUpperCase()), usedAt: IsNull() },
       { usedAt: this.clock.now() },
     );
-    return used.affected === 1;
+    return used.affected === 1 ? 'accepted' : 'invalid';
   }
 
   remaining(userId: string): Promise<number> {
     return this.codes.countBy({ userId, usedAt: IsNull() });
   }
 
-  async removeAll(userId: string): Promise<void> {
-    await this.codes.delete({ userId });
+  async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
+    return (await manager.countBy(RecoveryCode, { userId, usedAt: IsNull() })) > 0;
+  }
+
+  async remove(manager: EntityManager, userId: string): Promise<void> {
+    await manager.delete(RecoveryCode, { userId });
   }
 
   private newCode(): string {

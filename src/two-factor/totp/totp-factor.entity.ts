@@ -1,6 +1,5 @@
 import { Column, Entity, Index, JoinColumn, OneToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
 
 /**
  * The authenticator-app factor, one per user (unique index). Secrets are AES-256-GCM
@@ -13,9 +12,9 @@ export class TotpFactor extends UuidEntity {
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @OneToOne(() => User, { onDelete: 'CASCADE' })
+  @OneToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   secret!: string | null;

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, Repository, type EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
-import { invalidCode } from '../one-time-codes.service';
+import { invalidCode } from 'src/two-factor/email/one-time-codes.service';
+import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
 import { TotpFactor } from './totp-factor.entity';
 import { TotpService } from './totp.service';
 
@@ -17,11 +18,13 @@ export interface TotpEnrolment {
   qrCode: string;
 }
 
-export type TotpCheck = 'accepted' | 'invalid' | 'replayed';
-
 /** The authenticator-app factor: enrolment, replacement, and codes at login. */
 @Injectable()
-export class TotpFactorService {
+export class TotpFactorService implements SecondFactor {
+  static readonly method = 'totp';
+  readonly name = TotpFactorService.method;
+  readonly label = 'authenticator app';
+
   constructor(
     @InjectRepository(TotpFactor) private readonly factors: Repository<TotpFactor>,
     private readonly totp: TotpService,
@@ -73,8 +76,13 @@ export class TotpFactorService {
     if (promoted.affected !== 1) throw invalidCode();
   }
 
+  /** Nothing to send: the app shows the code. */
+  start(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+
   /** At login: the active secret only; each step is accepted once, decided by the database (T5). */
-  async check(userId: string, code: string): Promise<TotpCheck> {
+  async verify(userId: string, _challengeId: string, code: string): Promise<VerifyOutcome> {
     const factor = await this.find(userId);
     if (!factor?.secret) return 'invalid';
     const step = this.matchStep(factor.secret, code, null);
@@ -84,8 +92,13 @@ export class TotpFactorService {
     return advanced.affected === 1 ? 'accepted' : 'replayed';
   }
 
-  async remove(userId: string): Promise<void> {
-    await this.factors.delete({ userId });
+  async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
+    const factor = await manager.findOneBy(TotpFactor, { userId });
+    return !!factor?.secret;
+  }
+
+  async remove(manager: EntityManager, userId: string): Promise<void> {
+    await manager.delete(TotpFactor, { userId });
   }
 
   private matchStep(

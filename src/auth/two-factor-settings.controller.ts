@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiNoContentResponse,
@@ -9,8 +8,8 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, SetupTokenAllowed } from 'src/auth/auth.decorators';
-import type { Principal } from 'src/auth/principal';
+import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
+import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { SessionDto } from 'src/sessions/sessions.dto';
 import {
@@ -24,8 +23,8 @@ import {
   TotpEnabledDto,
   TotpEnrolmentDto,
   TwoFactorStatusDto,
-} from './two-factor.dto';
-import { TwoFactorService } from './two-factor.service';
+} from 'src/two-factor/two-factor.dto';
+import { AccountSecurityService } from './account-security.service';
 
 const orSession = (model: new () => object) => ({
   oneOf: [{ $ref: getSchemaPath(model) }, { $ref: getSchemaPath(SessionDto) }],
@@ -33,51 +32,53 @@ const orSession = (model: new () => object) => ({
 
 /**
  * Profile > Two-factor authentication. A wrong password answers 403 INVALID_PASSWORD and changes
- * nothing. Routes marked (S) also take a setup token; a confirm with one answers the full session.
+ * nothing; after 5 wrong ones in a row any password answers 429 TOO_MANY_ATTEMPTS (P6). Routes marked (S) also take a setup token; a confirm with one answers the full session.
  */
 @ApiTags('me')
-@ApiBearerAuth()
+@Authenticated()
 @ApiExtraModels(SessionDto, EmailEnabledDto, TotpEnabledDto)
 @Controller('me')
-export class MeTwoFactorController {
-  constructor(private readonly twoFactor: TwoFactorService) {}
+export class TwoFactorSettingsController {
+  constructor(private readonly accountSecurity: AccountSecurityService) {}
 
   @Get('two-factor')
-  @SetupTokenAllowed()
+  @Authenticated({ setupToken: true })
   @ApiOkResponse({ type: TwoFactorStatusDto, description: '(S)' })
   getTwoFactorStatus(@CurrentPrincipal() principal: Principal): Promise<TwoFactorStatusDto> {
-    return this.twoFactor.status(principal);
+    return this.accountSecurity.status(principal);
   }
 
   @Post('two-factor/email')
-  @SetupTokenAllowed()
+  @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
     type: PendingAddressDto,
     description:
       '(S) Sends a 6-digit code (valid 10 minutes) to the address, which may differ from the login email. ' +
       'Again with another address: "modify email address"; the address in force stays until the new one is confirmed. ' +
-      '503 MAIL_UNAVAILABLE when the code cannot be mailed; nothing changes then.',
+      '503 MAIL_UNAVAILABLE when the code cannot be mailed; nothing changes then. 429 TOO_MANY_REQUESTS beyond ' +
+      '10 codes or 5 new addresses an hour. 429 TOO_MANY_ATTEMPTS after 5 wrong passwords in a row.',
   })
   startEmailSetup(
     @CurrentPrincipal() principal: Principal,
     @Body() body: StartEmailSetupDto,
+    @Client() client: ClientInfo,
   ): Promise<PendingAddressDto> {
-    return this.twoFactor.startEmailSetup(principal, body.password, body.email);
+    return this.accountSecurity.startEmailSetup(principal, body.password, body.email, client);
   }
 
   @Post('two-factor/email/resend')
-  @SetupTokenAllowed()
+  @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
     description: '(S) 429 RESEND_TOO_SOON with `retryAfter` within 60 s of the last code.',
   })
   resendEmailSetupCode(@CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.twoFactor.resendEmailSetupCode(principal);
+    return this.accountSecurity.resendEmailSetupCode(principal);
   }
 
   @Post('two-factor/email/confirm')
-  @SetupTokenAllowed()
+  @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ description: '(S)', schema: orSession(EmailEnabledDto) })
   confirmEmailSetup(
@@ -85,11 +86,11 @@ export class MeTwoFactorController {
     @Body() body: CodeDto,
     @Client() client: ClientInfo,
   ): Promise<EmailEnabledDto | SessionDto> {
-    return this.twoFactor.confirmEmailSetup(principal, body.code, client);
+    return this.accountSecurity.confirmEmailSetup(principal, body.code, client);
   }
 
   @Post('two-factor/totp')
-  @SetupTokenAllowed()
+  @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.CREATED)
   @ApiCreatedResponse({
     type: TotpEnrolmentDto,
@@ -99,12 +100,13 @@ export class MeTwoFactorController {
   startTotpEnrolment(
     @CurrentPrincipal() principal: Principal,
     @Body() body: OptionalPasswordDto,
+    @Client() client: ClientInfo,
   ): Promise<TotpEnrolmentDto> {
-    return this.twoFactor.startTotpEnrolment(principal, body.password);
+    return this.accountSecurity.startTotpEnrolment(principal, body.password, client);
   }
 
   @Post('two-factor/totp/confirm')
-  @SetupTokenAllowed()
+  @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ description: '(S)', schema: orSession(TotpEnabledDto) })
   confirmTotpEnrolment(
@@ -112,7 +114,7 @@ export class MeTwoFactorController {
     @Body() body: CodeDto,
     @Client() client: ClientInfo,
   ): Promise<TotpEnabledDto | SessionDto> {
-    return this.twoFactor.confirmTotpEnrolment(principal, body.code, client);
+    return this.accountSecurity.confirmTotpEnrolment(principal, body.code, client);
   }
 
   @Delete('two-factor/email')
@@ -125,7 +127,7 @@ export class MeTwoFactorController {
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.twoFactor.removeMethod(principal, 'email', body.password, client);
+    return this.accountSecurity.removeMethod(principal, 'email', body.password, client);
   }
 
   @Delete('two-factor/totp')
@@ -138,7 +140,7 @@ export class MeTwoFactorController {
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.twoFactor.removeMethod(principal, 'totp', body.password, client);
+    return this.accountSecurity.removeMethod(principal, 'totp', body.password, client);
   }
 
   @Post('recovery-codes')
@@ -153,7 +155,8 @@ export class MeTwoFactorController {
   regenerateRecoveryCodes(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PasswordDto,
+    @Client() client: ClientInfo,
   ): Promise<RecoveryCodesDto> {
-    return this.twoFactor.regenerateRecoveryCodes(principal, body.password);
+    return this.accountSecurity.regenerateRecoveryCodes(principal, body.password, client);
   }
 }

@@ -1,23 +1,25 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
-import type { TwoFactorMethod } from './two-factor-method';
 
-/** The state behind a challenge token: between a correct password and a correct second factor. */
+/**
+ * A pending sign-in, between a correct password and a session: a challenge token stands for
+ * one (`method`: the factor asked for), and so does a setup token (`method` null), so that
+ * either mints one session at most.
+ */
 @Entity('login_challenges')
 export class LoginChallenge extends UuidEntity {
   @Index('IDX_login_challenges_user')
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
-  @Column({ type: 'varchar', length: 8 })
-  method!: TwoFactorMethod;
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  method!: string | null;
 
-  /** B1: five wrong codes and the challenge is dead. */
+  /** B1: each code takes an attempt before it is checked; a success gives its attempt back. */
   @Column({ type: 'int', default: 0 })
   failedAttempts!: number;
 

@@ -1,14 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from 'src/auth/auth.decorators';
-import type { Principal } from 'src/auth/principal';
-import { AuditEventPageDto, ListAuditEventsQueryDto } from './audit.dto';
-import { AuditService } from './audit.service';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
+import type { Principal } from 'src/access/principal';
+import { AuditEventPageDto, ListAuditEventsQueryDto } from 'src/audit/audit.dto';
+import { AuditService } from 'src/audit/audit.service';
 
 /** Administrators read their own account's trail only: the account comes from the token (A2, L1). */
 @ApiTags('admin')
-@ApiBearerAuth()
-@Roles('admin')
+@Authenticated({ roles: ['admin'] })
 @Controller('admin/audit-events')
 export class AdminAuditEventsController {
   constructor(private readonly audit: AuditService) {}

@@ -5,19 +5,17 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
-import type { Role } from 'src/users/user.entity';
+import { LIMITS } from 'src/config/limits';
 
 export const JWT_ISSUER = 'gatekeeper';
 const ACCESS_AUDIENCE = 'gatekeeper:access';
 const CHALLENGE_AUDIENCE = 'gatekeeper:challenge';
 const SETUP_AUDIENCE = 'gatekeeper:setup';
-const CHALLENGE_TTL_SECONDS = 10 * 60;
-const SETUP_TTL_SECONDS = 15 * 60;
+const CHALLENGE_TTL_SECONDS = LIMITS.challenge.lifetimeMs / 1000;
+const SETUP_TTL_SECONDS = LIMITS.setupToken.lifetimeMs / 1000;
 
 export interface AccessClaims {
   sub: string;
-  acc: string;
-  role: Role;
   /** The user's session version when minted (S4). */
   sv: number;
   /** Whether this session passed a second factor (or a trusted device); admins need it (A4). */
@@ -28,21 +26,16 @@ export interface AccessClaims {
   did?: string;
 }
 
-export interface ChallengeClaims {
-  sub: string;
-  /** The login challenge this token stands for. */
-  cid: string;
-}
-
-/** For a user who must set up a method first: opens only the setup endpoints. */
-export interface SetupClaims {
+/** A pending sign-in: the challenge (or setup) row it stands for, and the session version (S7). */
+export interface PendingClaims {
   sub: string;
   sv: number;
+  cid: string;
 }
 
 export type BearerToken =
   | { kind: 'access'; claims: AccessClaims }
-  | { kind: 'setup'; claims: SetupClaims }
+  | { kind: 'setup'; claims: PendingClaims }
   | { kind: 'challenge' };
 
 /** S3: HS256 only, with `exp`, `iss` and `aud` always checked; each kind has its own audience. */
@@ -63,11 +56,11 @@ export class TokensService {
   }
 
   /** S1: its own audience and a 10-minute life; it can never pass for an access token. */
-  signChallenge(claims: ChallengeClaims): string {
+  signChallenge(claims: PendingClaims): string {
     return this.sign(claims, CHALLENGE_AUDIENCE, CHALLENGE_TTL_SECONDS);
   }
 
-  signSetup(claims: SetupClaims): string {
+  signSetup(claims: PendingClaims): string {
     return this.sign(claims, SETUP_AUDIENCE, SETUP_TTL_SECONDS);
   }
 
@@ -85,7 +78,7 @@ export class TokensService {
       case ACCESS_AUDIENCE:
         return { kind: 'access', claims: claims as unknown as AccessClaims };
       case SETUP_AUDIENCE:
-        return { kind: 'setup', claims: claims as unknown as SetupClaims };
+        return { kind: 'setup', claims: claims as unknown as PendingClaims };
       case CHALLENGE_AUDIENCE:
         return { kind: 'challenge' };
       default:
@@ -93,8 +86,8 @@ export class TokensService {
     }
   }
 
-  verifyChallenge(token: string): ChallengeClaims {
-    const claims = this.verify<ChallengeClaims>(token, [CHALLENGE_AUDIENCE]);
+  verifyChallenge(token: string): PendingClaims {
+    const claims = this.verify<PendingClaims>(token, [CHALLENGE_AUDIENCE]);
     if (!claims) {
       throw challengeExpired();
     }

@@ -1,6 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
-import { User } from 'src/users/user.entity';
 
 export type CodePurpose = 'email_setup' | 'login';
 
@@ -14,9 +13,9 @@ export class OneTimeCode extends UuidEntity {
   @Column(UUID_COLUMN)
   userId!: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
-  user?: User;
+  user?: never;
 
   @Column({ type: 'varchar', length: 16 })
   purpose!: CodePurpose;

@@ -1,26 +1,25 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AdminWithSecondFactor, CurrentPrincipal, Roles } from 'src/auth/auth.decorators';
-import type { Principal } from 'src/auth/principal';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
+import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
-import { PolicyDto, UpdatePolicyDto } from './policy.dto';
-import { PolicyService } from './policy.service';
+import { PolicyDto, UpdatePolicyDto } from 'src/policy/policy.dto';
+import { PolicyService } from 'src/policy/policy.service';
 
 @ApiTags('admin')
-@ApiBearerAuth()
+@Authenticated({ roles: ['admin'] })
 @Controller('admin/policy')
-export class PolicyController {
+export class AdminPolicyController {
   constructor(private readonly policy: PolicyService) {}
 
   @Get()
-  @Roles('admin')
   @ApiOkResponse({ type: PolicyDto })
   getPolicy(@CurrentPrincipal() principal: Principal): Promise<PolicyDto> {
     return this.policy.get(principal.accountId);
   }
 
   @Put()
-  @AdminWithSecondFactor()
+  @Authenticated({ secondFactor: true })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
     type: PolicyDto,

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import { LIMITS } from 'src/config/limits';
+import type { VerifyOutcome } from 'src/two-factor/second-factor';
 import { OneTimeCode, type CodePurpose } from './one-time-code.entity';
 
-const CODE_TTL_MS = 10 * 60 * 1000;
-const RESEND_COOLDOWN_MS = 60 * 1000;
-const MAX_ATTEMPTS_PER_CODE = 5;
+const { lifetimeMs, maxFailures, resendCooldownMs } = LIMITS.emailCode;
 
 /** Email codes: drawn with crypto.randomInt, stored as an HMAC, consumed once (E1–E5). */
 @Injectable()
@@ -22,20 +22,21 @@ export class OneTimeCodesService {
 
   /**
    * Replaces the user's code for this purpose with a new one and returns it in clear, for the
-   * mail only. With `cooldown`, a code sent less than 60 s ago for the same challenge refuses.
+   * mail only. With `cooldown: 'enforced'`, a code sent less than 60 s ago for the same
+   * challenge refuses.
    */
   async issue(
     userId: string,
     purpose: CodePurpose,
     challengeId: string | null,
-    cooldown: boolean,
+    cooldown: 'enforced' | 'ignored',
   ): Promise<string> {
     const now = this.clock.now();
     const code = this.crypto.randomDigits(6);
     const fields = {
       challengeId,
       codeHash: this.crypto.hash(code),
-      expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+      expiresAt: new Date(now.getTime() + lifetimeMs),
       sentAt: now,
       consumedAt: null,
       failedAttempts: 0,
@@ -45,13 +46,13 @@ export class OneTimeCodesService {
       await this.codes.insert(this.codes.create({ userId, purpose, ...fields }));
       return code;
     }
-    if (cooldown && existing.challengeId === challengeId) {
-      const wait = existing.sentAt.getTime() + RESEND_COOLDOWN_MS - now.getTime();
+    if (cooldown === 'enforced' && existing.challengeId === challengeId) {
+      const wait = existing.sentAt.getTime() + resendCooldownMs - now.getTime();
       if (wait > 0) throw resendTooSoon(wait);
     }
     // Conditional on the row being unchanged, so two racing resends send one code.
     const replaced = await this.codes.update({ id: existing.id, sentAt: existing.sentAt }, fields);
-    if (replaced.affected !== 1) throw resendTooSoon(RESEND_COOLDOWN_MS);
+    if (replaced.affected !== 1) throw resendTooSoon(resendCooldownMs);
     return code;
   }
 
@@ -65,41 +66,47 @@ export class OneTimeCodesService {
     return (
       !!existing &&
       existing.challengeId === challengeId &&
-      existing.sentAt.getTime() + RESEND_COOLDOWN_MS > this.clock.now().getTime()
+      existing.sentAt.getTime() + resendCooldownMs > this.clock.now().getTime()
     );
   }
 
   /**
-   * Accepts the code once: the final say is a conditional UPDATE, so of many parallel
-   * submissions exactly one succeeds (E3). Throws INVALID_CODE or CODE_EXPIRED.
+   * Each guess first takes one of the code's five attempts with a conditional UPDATE, so
+   * parallel guesses never check more than five; the right code is then claimed by another
+   * conditional UPDATE, so of many parallel submissions exactly one is accepted (E3).
    */
   async consume(
     userId: string,
     purpose: CodePurpose,
     challengeId: string | null,
     code: string,
-  ): Promise<void> {
+  ): Promise<VerifyOutcome> {
     const row = await this.codes.findOne({ where: { userId, purpose } });
-    if (
-      !row ||
-      row.challengeId !== challengeId ||
-      row.consumedAt ||
-      row.failedAttempts >= MAX_ATTEMPTS_PER_CODE
-    ) {
-      throw invalidCode();
-    }
-    if (!this.crypto.safeEqual(row.codeHash, this.crypto.hash(code))) {
-      await this.codes.increment({ id: row.id }, 'failedAttempts', 1);
-      throw invalidCode();
-    }
+    if (!row || row.challengeId !== challengeId || row.consumedAt) return 'invalid';
+    const reserved = await this.codes
+      .createQueryBuilder()
+      .update(OneTimeCode)
+      .set({ failedAttempts: () => 'failedAttempts + 1' })
+      .where('id = :id AND codeHash = :codeHash AND consumedAt IS NULL', {
+        id: row.id,
+        codeHash: row.codeHash,
+      })
+      .andWhere('failedAttempts < :maxFailures', { maxFailures })
+      .execute();
+    if (reserved.affected !== 1) return 'invalid';
+    if (!this.crypto.safeEqual(row.codeHash, this.crypto.hash(code))) return 'invalid';
     const now = this.clock.now();
-    if (row.expiresAt <= now)
-      throw new AppException(ErrorCode.CODE_EXPIRED, 'The code has expired; ask for a new one');
-    const claimed = await this.codes.update(
-      { id: row.id, codeHash: row.codeHash, consumedAt: IsNull() },
-      { consumedAt: now },
-    );
-    if (claimed.affected !== 1) throw invalidCode();
+    if (row.expiresAt <= now) return 'expired';
+    const claimed = await this.codes
+      .createQueryBuilder()
+      .update(OneTimeCode)
+      .set({ consumedAt: now, failedAttempts: () => 'failedAttempts - 1' })
+      .where('id = :id AND codeHash = :codeHash AND consumedAt IS NULL', {
+        id: row.id,
+        codeHash: row.codeHash,
+      })
+      .execute();
+    return claimed.affected === 1 ? 'accepted' : 'replayed';
   }
 
   async discard(userId: string, purpose: CodePurpose): Promise<void> {
@@ -111,13 +118,15 @@ export function invalidCode(): AppException {
   return new AppException(ErrorCode.INVALID_CODE, 'The code is not valid');
 }
 
+export function codeExpired(): AppException {
+  return new AppException(ErrorCode.CODE_EXPIRED, 'The code has expired; ask for a new one');
+}
+
 function resendTooSoon(waitMs: number): AppException {
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
   return new AppException(
     ErrorCode.RESEND_TOO_SOON,
     `Wait ${retryAfter} s before asking for another code`,
-    {
-      retryAfter,
-    },
+    { retryAfter },
   );
 }

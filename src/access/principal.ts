@@ -1,15 +1,17 @@
-import type { Role } from 'src/users/user.entity';
+export const ROLES = ['admin', 'member'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as established by the global guard from a verified token. */
 export interface Principal {
   userId: string;
   accountId: string;
   role: Role;
-  /** `setup` only on routes marked @SetupTokenAllowed(): the user must still set up a method. */
+  /** `setup` only on routes that allow a setup token: the user must still set up a method. */
   tokenKind: 'access' | 'setup';
   /** Whether this session passed a second factor (A4). */
   secondFactor: boolean;
-  sessionId?: string;
+  /** The session (refresh-token family) of an access token; the pending sign-in of a setup token. */
+  sessionId: string;
   deviceId?: string;
 }
 

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageDto, PageQueryDto } from 'src/common/http/page-query.dto';
+import { IsText } from 'src/common/http/validation';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import type { User } from 'src/users/user.entity';
+import { UserDto } from 'src/users/users.dto';
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Matches anywhere in the email or the name, case-insensitively.',
+  })
+  @IsOptional()
+  @IsText(0, 254)
+  search?: string;
+
+  @ApiPropertyOptional({
+    enum: ['enabled', 'disabled'],
+    description: 'Only users who have (or lack) at least one second factor.',
+  })
+  @IsOptional()
+  @IsIn(['enabled', 'disabled'])
+  twoFactor?: 'enabled' | 'disabled';
+}
+
+export class TwoFactorSummaryDto {
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ enum: TWO_FACTOR_METHODS, isArray: true })
+  methods!: TwoFactorMethod[];
+}
+
+export class AdminUserDto extends UserDto {
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty()
+  createdAt!: Date;
+
+  @ApiProperty({ type: TwoFactorSummaryDto })
+  twoFactor!: TwoFactorSummaryDto;
+}
+
+export class UserPageDto extends PageDto {
+  @ApiProperty({ type: AdminUserDto, isArray: true })
+  items!: AdminUserDto[];
+}
+
+/** The 2FA column: which methods are in force, never anything about them. */
+export function toAdminUserDto(user: User): AdminUserDto {
+  const methods = user.twoFactorMethods as TwoFactorMethod[];
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    active: user.active,
+    createdAt: user.createdAt,
+    twoFactor: { enabled: methods.length > 0, methods },
+  };
+}

@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
+import { AuditService } from 'src/audit/audit.service';
+import { challengeExpired } from 'src/access/tokens.service';
+import { Clock } from 'src/common/clock';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+import type { ClientInfo } from 'src/common/http/client-info';
+import { LIMITS } from 'src/config/limits';
+import { MailService } from 'src/mail/mail.service';
+import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.service';
+import {
+  FactorRegistry,
+  type FactorName,
+  type TwoFactorMethod,
+} from 'src/two-factor/factor-registry';
+import { EmailFactorService } from 'src/two-factor/email/email-factor.service';
+import { SecondFactorLockout } from 'src/two-factor/lockout.service';
+import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
+import type { MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
+import type { User } from 'src/users/user.entity';
+import { LoginChallenge } from './login-challenge.entity';
+
+const { maxFailures } = LIMITS.challenge;
+
+export interface ChallengeStarted {
+  challengeId: string;
+  method: TwoFactorMethod;
+  methods: TwoFactorMethod[];
+  emailHint?: string;
+}
+
+/** The second step of login: one challenge per correct password, one code to pass it. */
+@Injectable()
+export class ChallengesService {
+  constructor(
+    @InjectRepository(LoginChallenge) private readonly challenges: Repository<LoginChallenge>,
+    private readonly factors: FactorRegistry,
+    private readonly email: EmailFactorService,
+    private readonly lockout: SecondFactorLockout,
+    private readonly preferences: MethodPreferenceService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Asks for the method last used successfully; sends the email code when that is email. */
+  async start(user: User, methods: TwoFactorMethod[]): Promise<ChallengeStarted> {
+    const lastUsed = await this.preferences.lastUsed(user.id);
+    const method = lastUsed && methods.includes(lastUsed) ? lastUsed : methods[0];
+    const challengeId = await this.open(user.id, method, LIMITS.challenge.lifetimeMs);
+    const emailHint = await this.factors.get(method).start(user.id, challengeId);
+    return { challengeId, method, methods, emailHint };
+  }
+
+  /** A setup token's pending sign-in: completed once, by the first method it turns on. */
+  startSetup(userId: string): Promise<string> {
+    return this.open(userId, null, LIMITS.setupToken.lifetimeMs);
+  }
+
+  /** Whether a setup token's sign-in is still waiting for its first method. */
+  isPending(challengeId: string): Promise<boolean> {
+    return this.challenges.exists({
+      where: { id: challengeId, completedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+    });
+  }
+
+  /** "Use another authentication method"; never a way around the resend cooldown. */
+  async switchMethod(
+    user: User,
+    challengeId: string,
+    method: TwoFactorMethod,
+  ): Promise<MethodSwitchedDto> {
+    await this.findOpen(user.id, challengeId);
+    if (!(user.twoFactorMethods as TwoFactorMethod[]).includes(method)) {
+      throw new AppException(
+        ErrorCode.METHOD_NOT_ENABLED,
+        `The ${method} method is not set up for this user`,
+      );
+    }
+    await this.challenges.update({ id: challengeId }, { method });
+    return { method, emailHint: await this.factors.get(method).start(user.id, challengeId) };
+  }
+
+  /** "Send me another code": email only, 60 s apart (E5); never resets the failure counts. */
+  async resend(userId: string, challengeId: string): Promise<void> {
+    const challenge = await this.findOpen(userId, challengeId);
+    if (challenge.method !== this.email.name) {
+      throw new AppException(ErrorCode.METHOD_NOT_ENABLED, 'Only email codes can be resent');
+    }
+    await this.email.resendLoginCode(userId, challengeId);
+  }
+
+  /**
+   * Checks one code against the challenge's method (or a recovery code). The attempt is taken
+   * on the challenge (B1) and on the user's lockout counter (B2) before the code is checked,
+   * each by a conditional UPDATE, so parallel codes never get more checks than the limits (B6).
+   */
+  async verify(
+    user: User,
+    challengeId: string,
+    code: string,
+    withRecoveryCode: boolean,
+    client: ClientInfo,
+  ): Promise<void> {
+    const challenge = await this.findOpen(user.id, challengeId);
+    const factorName = (
+      withRecoveryCode ? this.factors.recovery.name : challenge.method
+    ) as FactorName;
+    const failed = () =>
+      this.audit.record({ type: 'two_factor.failed', user, factor: factorName, client });
+    if (!(await this.takeAttempt(challengeId))) {
+      await failed();
+      throw tooManyAttempts();
+    }
+    if (!(await this.lockout.reserve(user.id)).granted) {
+      await failed();
+      throw tooManyAttempts();
+    }
+    const outcome = await this.factors.get(factorName).verify(user.id, challengeId, code);
+    if (outcome !== 'accepted') {
+      await failed();
+      if (outcome === 'replayed') {
+        await this.audit.record({
+          type: 'two_factor.replay_refused',
+          user,
+          factor: factorName,
+          client,
+        });
+      }
+      if (await this.lockout.isLocked(user.id)) {
+        await this.audit.record({
+          type: 'two_factor.locked_out',
+          user,
+          factor: factorName,
+          client,
+        });
+        throw tooManyAttempts();
+      }
+      if (await this.isExhausted(challengeId)) throw tooManyAttempts();
+      throw outcome === 'expired' ? codeExpired() : invalidCode();
+    }
+    await this.lockout.release(user.id);
+    // A parallel request with another right code already passed this challenge.
+    if (!(await this.complete(challengeId))) throw invalidCode();
+    await this.audit.record({ type: 'two_factor.succeeded', user, factor: factorName, client });
+    if (factorName === this.factors.recovery.name) {
+      await this.mail.sendRecoveryCodeUsed(
+        user.email,
+        await this.factors.recovery.remaining(user.id),
+      );
+    } else {
+      await this.preferences.recordUse(user.id, factorName);
+    }
+  }
+
+  /** Single use: of two requests completing one pending sign-in, exactly one succeeds. */
+  async complete(challengeId: string): Promise<boolean> {
+    const completed = await this.challenges
+      .createQueryBuilder()
+      .update(LoginChallenge)
+      .set({ completedAt: this.clock.now() })
+      .where('id = :challengeId AND completedAt IS NULL', { challengeId })
+      .execute();
+    return completed.affected === 1;
+  }
+
+  private async open(
+    userId: string,
+    method: TwoFactorMethod | null,
+    lifetimeMs: number,
+  ): Promise<string> {
+    const challenge = this.challenges.create({
+      userId,
+      method,
+      failedAttempts: 0,
+      expiresAt: new Date(this.clock.now().getTime() + lifetimeMs),
+      completedAt: null,
+    });
+    await this.challenges.insert(challenge);
+    return challenge.id;
+  }
+
+  /** B1: one of the challenge's five attempts, taken before any code is checked. */
+  private async takeAttempt(challengeId: string): Promise<boolean> {
+    const taken = await this.challenges
+      .createQueryBuilder()
+      .update(LoginChallenge)
+      .set({ failedAttempts: () => 'failedAttempts + 1' })
+      .where('id = :challengeId AND completedAt IS NULL', { challengeId })
+      .andWhere('failedAttempts < :maxFailures', { maxFailures })
+      .execute();
+    return taken.affected === 1;
+  }
+
+  private async isExhausted(challengeId: string): Promise<boolean> {
+    const challenge = await this.challenges.findOneBy({ id: challengeId });
+    return !challenge || challenge.failedAttempts >= maxFailures;
+  }
+
+  private async findOpen(userId: string, challengeId: string): Promise<LoginChallenge> {
+    const challenge = await this.challenges.findOne({ where: { id: challengeId, userId } });
+    if (!challenge || challenge.completedAt || challenge.expiresAt <= this.clock.now()) {
+      throw challengeExpired();
+    }
+    if (challenge.failedAttempts >= maxFailures) throw tooManyAttempts();
+    return challenge;
+  }
+}
+
+function tooManyAttempts(): AppException {
+  return new AppException(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong codes; sign in again later');
+}
+
+/** S7: a setup token signs in once. */
+export function setupSpent(): AppException {
+  return new AppException(
+    ErrorCode.TWO_FACTOR_REQUIRED,
+    'This setup has already signed you in; sign in again with your method',
+  );
+}

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { UUID_COLUMN } from 'src/database/uuid-entity';
+
+export const COUNTER_SCOPES = [
+  'second_factor',
+  'password_recheck',
+  'setup_mail',
+  'setup_address',
+] as const;
+export type CounterScope = (typeof COUNTER_SCOPES)[number];
+
+/** Per-subject failure counters (B2, P6, E7): one row per scope and user. */
+@Entity('attempt_counters')
+export class AttemptCounter {
+  @PrimaryColumn({ type: 'varchar', length: 24 })
+  scope!: CounterScope;
+
+  @PrimaryColumn(UUID_COLUMN)
+  subjectId!: string;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'datetime', nullable: true })
+  lastAttemptAt!: Date | null;
+}
