@@ -1,8 +1,15 @@
+import { timingSafeEqual } from 'node:crypto';
 import { loadConfig } from 'src/config/app-config';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CryptoService } from './crypto.service';
+
+// Calls through to node's own, so a test can see which comparisons go through it (T8).
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
+});
 
 const config = (key: string) =>
   loadConfig({
@@ -48,5 +55,17 @@ describe('CryptoService', () => {
     expect(crypto.safeEqual('123456', '123457')).toBe(false);
     expect(crypto.safeEqual('123456', '1234567')).toBe(false);
     expect(crypto.safeEqual('', '')).toBe(true);
+  });
+
+  it('T8: compares through timingSafeEqual over fixed-length digests, whatever the inputs', () => {
+    const timingSafe = jest.mocked(timingSafeEqual);
+    timingSafe.mockClear();
+    expect(crypto.safeEqual('123456', '654321')).toBe(false);
+    expect(crypto.safeEqual('short', 'a much longer string')).toBe(false);
+    expect(timingSafe).toHaveBeenCalledTimes(2);
+    for (const [left, right] of timingSafe.mock.calls as [Buffer, Buffer][]) {
+      expect(left.length).toBe(32);
+      expect(right.length).toBe(32);
+    }
   });
 });
