@@ -33,7 +33,12 @@ export interface AppConfig {
   trustProxy?: string;
   bootstrapAdmin?: { email: string; password: string };
   twoFactorMandatoryFrom?: Date;
+  /** The most detailed log level printed; `debug` adds the route map at start. */
+  logLevel: LogLevelName;
 }
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {}
 
@@ -90,6 +95,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const logLevel = (blankToUndefined(env.LOG_LEVEL) ?? 'log') as LogLevelName;
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const adminEmail = blankToUndefined(env.ADMIN_EMAIL);
   const adminPassword = blankToUndefined(env.ADMIN_PASSWORD);
   if (Boolean(adminEmail) !== Boolean(adminPassword)) {
@@ -125,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bootstrapAdmin:
       adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     twoFactorMandatoryFrom,
+    logLevel,
   };
 }
 
