@@ -4,7 +4,7 @@ import { AuditEvent } from 'src/audit/audit-event.entity';
 import { PolicyService } from 'src/policy/policy.service';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { User } from 'src/users/user.entity';
-import { createAccountWithUser, createUser, signIn } from './support/factories';
+import { createAccountWithUser, createUser, signIn, type TestUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import { inParallel, statusCounts } from './support/parallel';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -43,6 +43,21 @@ describe('Hardening', () => {
     nextTotpStep(t);
     return { user, token, secret };
   }
+
+  /** The account's switch, as an administrator who passed the second factor would turn it on. */
+  const makeMandatory = (admin: TestUser) =>
+    t.app.get(PolicyService).setTwoFactorRequired(
+      {
+        userId: admin.id,
+        accountId: admin.accountId,
+        role: 'admin',
+        tokenKind: 'access',
+        secondFactor: true,
+        sessionId: 'test',
+      },
+      true,
+      { ip: null, userAgent: null },
+    );
 
   const wrongCodes = (challengeToken: string, count: number) =>
     Array.from({ length: count }, () => () => verify(challengeToken, '000000'));
@@ -108,18 +123,7 @@ describe('Hardening', () => {
     const admin = await createAccountWithUser(t, 'admin');
     const { user, token } = await userWithApp(admin.accountId);
     await enableEmailMethod(t, user, token, `second-${user.id.slice(0, 8)}@example.org`);
-    await t.app.get(PolicyService).setTwoFactorRequired(
-      {
-        userId: admin.id,
-        accountId: admin.accountId,
-        role: 'admin',
-        tokenKind: 'access',
-        secondFactor: true,
-        sessionId: 'test',
-      },
-      true,
-      { ip: null, userAgent: null },
-    );
+    await makeMandatory(admin);
     const remove = (method: string) => () =>
       t.http
         .delete(`/api/me/two-factor/${method}`)
@@ -143,18 +147,7 @@ describe('Hardening', () => {
   it('S7: a setup token signs in once, whichever setup route it goes to', async () => {
     const admin = await createAccountWithUser(t, 'admin');
     const member = await createUser(t, admin.accountId, 'member');
-    await t.app.get(PolicyService).setTwoFactorRequired(
-      {
-        userId: admin.id,
-        accountId: admin.accountId,
-        role: 'admin',
-        tokenKind: 'access',
-        secondFactor: true,
-        sessionId: 'test',
-      },
-      true,
-      { ip: null, userAgent: null },
-    );
+    await makeMandatory(admin);
     const login = await t.http
       .post('/api/auth/login')
       .send({ email: member.email, password: member.password })
