@@ -1,6 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { DataSource, type Logger } from 'typeorm';
 import { Account } from 'src/accounts/account.entity';
+import { Transactions } from 'src/database/transactions';
 import { PasswordService } from 'src/users/password.service';
 import { User } from 'src/users/user.entity';
 import { UsersService, type UserQuery } from 'src/users/users.service';
@@ -67,7 +68,11 @@ export class ListQueryProbe {
 
   /** `queryString` as in the URL (`page=1&limit=50`), converted as the validation pipe would. */
   async capture(accountId: string, queryString: string): Promise<CapturedQuery[]> {
-    const users = new UsersService(this.dataSource.getRepository(User), new PasswordService());
+    const users = new UsersService(
+      this.dataSource.getRepository(User),
+      new PasswordService(),
+      new Transactions(this.dataSource),
+    );
     this.logger.reset();
     await users.list(accountId, toListQuery(queryString));
     return this.logger.queries;

@@ -2,7 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageDto, PageQueryDto } from 'src/common/http/page-query.dto';
 import { IsText } from 'src/common/http/validation';
-import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import {
+  methodsOf,
+  TWO_FACTOR_METHODS,
+  type TwoFactorMethod,
+} from 'src/two-factor/factor-registry';
 import type { User } from 'src/users/user.entity';
 import { UserDto } from 'src/users/users.dto';
 
@@ -49,7 +53,7 @@ export class UserPageDto extends PageDto {
 
 /** The 2FA column: which methods are in force, never anything about them. */
 export function toAdminUserDto(user: User): AdminUserDto {
-  const methods = user.twoFactorMethods as TwoFactorMethod[];
+  const methods = methodsOf(user);
   return {
     id: user.id,
     email: user.email,

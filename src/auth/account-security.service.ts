@@ -11,7 +11,7 @@ import { PolicyService } from 'src/policy/policy.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import { EmailFactorService } from 'src/two-factor/email/email-factor.service';
-import { FactorRegistry, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import { FactorRegistry, methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
 import { TotpFactorService, type TotpEnrolment } from 'src/two-factor/totp/totp-factor.service';
@@ -203,7 +203,7 @@ export class AccountSecurityService {
     if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
     if (caller.tokenKind === 'setup') {
       // A setup token stands in for the password only until the first method exists.
-      if (this.twoFactor.methodsOf(user).length > 0) {
+      if (methodsOf(user).length > 0) {
         throw new AppException(
           ErrorCode.TWO_FACTOR_REQUIRED,
           'A method is set up: sign in with it',

@@ -12,8 +12,7 @@ import type {
   MethodSwitchedDto,
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
-import type { TwoFactorMethod } from 'src/two-factor/factor-registry';
-import { TwoFactorService } from 'src/two-factor/two-factor.service';
+import { methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { PasswordService } from 'src/users/password.service';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
@@ -32,7 +31,6 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly access: AccessService,
     private readonly sessions: SessionsService,
-    private readonly twoFactor: TwoFactorService,
     private readonly challenges: ChallengesService,
     private readonly devices: DevicesService,
     private readonly audit: AuditService,
@@ -55,7 +53,7 @@ export class AuthService {
    * with methods gets a challenge; one without, under a mandatory policy, a setup token.
    */
   async continueLogin(user: User, deviceToken: string | undefined): Promise<LoginAnswer> {
-    const methods = this.twoFactor.methodsOf(user);
+    const methods = methodsOf(user);
     if (methods.length === 0) {
       if (!(await this.access.lacksRequiredMethod(user, methods))) {
         return this.sessions.start(user, 'password');

@@ -12,6 +12,7 @@ import { MailService } from 'src/mail/mail.service';
 import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.service';
 import {
   FactorRegistry,
+  methodsOf,
   type FactorName,
   type TwoFactorMethod,
 } from 'src/two-factor/factor-registry';
@@ -73,7 +74,7 @@ export class ChallengesService {
     method: TwoFactorMethod,
   ): Promise<MethodSwitchedDto> {
     await this.findOpen(user.id, challengeId);
-    if (!(user.twoFactorMethods as TwoFactorMethod[]).includes(method)) {
+    if (!methodsOf(user).includes(method)) {
       throw new AppException(
         ErrorCode.METHOD_NOT_ENABLED,
         `The ${method} method is not set up for this user`,

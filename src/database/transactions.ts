@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 
 /**
  * Transactions that decide something under a row lock (`SELECT … FOR UPDATE` on MariaDB/MySQL).
@@ -18,6 +23,11 @@ export class Transactions {
     const turn = this.sqliteQueue.then(() => this.dataSource.transaction(work));
     this.sqliteQueue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** The query's rows stay locked until the transaction ends (on SQLite `run` already serialises). */
+  forUpdate<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+    return this.onSqlite ? query : query.setLock('pessimistic_write');
   }
 
   private get onSqlite(): boolean {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { User } from 'src/users/user.entity';
 import { EmailFactorService } from './email/email-factor.service';
 import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import type { SecondFactor } from './second-factor';
@@ -13,6 +14,11 @@ export const METHOD_FACTORS = [TotpFactorService, EmailFactorService] as const;
 
 export type TwoFactorMethod = (typeof METHOD_FACTORS)[number]['method'];
 export const TWO_FACTOR_METHODS: TwoFactorMethod[] = METHOD_FACTORS.map((factor) => factor.method);
+
+/** The methods in force, from the user row (kept by TwoFactorService.syncMethods); strongest first. */
+export function methodsOf(user: User): TwoFactorMethod[] {
+  return user.twoFactorMethods as TwoFactorMethod[];
+}
 
 /** What can pass a challenge: a method, or a recovery code standing in for one. */
 export type FactorName = TwoFactorMethod | typeof RecoveryCodesService.method;

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from 'src/database/transactions';
-import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
 import { EmailFactorService } from './email/email-factor.service';
-import { FactorRegistry, type TwoFactorMethod } from './factor-registry';
+import { FactorRegistry } from './factor-registry';
 import { MethodPreferenceService } from './method-preference.service';
 import { TotpFactorService } from './totp/totp-factor.service';
 import type { TwoFactorStatusDto } from './two-factor.dto';
@@ -19,11 +18,6 @@ export class TwoFactorService {
     private readonly users: UsersService,
     private readonly transactions: Transactions,
   ) {}
-
-  /** The methods in force, from the user row the caller already has; strongest first. */
-  methodsOf(user: User): TwoFactorMethod[] {
-    return user.twoFactorMethods as TwoFactorMethod[];
-  }
 
   /**
    * After a method was turned on: records the methods in force on the user row, under the

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
+import { Transactions } from 'src/database/transactions';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
@@ -21,6 +22,7 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly passwords: PasswordService,
+    private readonly transactions: Transactions,
   ) {}
 
   /** With the account joined, for answering a session; one query (findOne with relations takes two). */
@@ -135,12 +137,14 @@ export class UsersService {
    * second-factor methods takes this lock first, so two changes never decide on the same state.
    */
   async lockForChange(manager: EntityManager, userId: string): Promise<User> {
-    const query = manager
-      .getRepository(User)
-      .createQueryBuilder('user')
-      .where('user.id = :userId', { userId });
-    if (manager.connection.options.type !== 'better-sqlite3') query.setLock('pessimistic_write');
-    const user = await query.getOne();
+    const user = await this.transactions
+      .forUpdate(
+        manager
+          .getRepository(User)
+          .createQueryBuilder('user')
+          .where('user.id = :userId', { userId }),
+      )
+      .getOne();
     if (!user) throw noSuchUser();
     return user;
   }

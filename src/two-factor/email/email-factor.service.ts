@@ -42,22 +42,15 @@ export class EmailFactorService implements SecondFactor {
     const factor =
       (await this.find(userId)) ?? this.factors.create({ userId, address: null, enabledAt: null });
     const previousPending = factor.pendingAddress ?? null;
-    const sameAddressAgain = previousPending === address;
-    if (!sameAddressAgain) await this.reserve('setup_address', userId, LIMITS.setupAddresses);
-    await this.reserve('setup_mail', userId, LIMITS.setupMails);
+    const newAddress = previousPending !== address;
+    if (newAddress) await this.reserve('setup_address', userId, LIMITS.setupAddresses);
     factor.pendingAddress = address;
     await this.factors.save(factor);
-    const code = await this.codes.issue(
-      userId,
-      'email_setup',
-      null,
-      sameAddressAgain ? 'enforced' : 'ignored',
-    );
     try {
-      await this.mail.sendEmailMethodVerificationCode(address, code);
+      await this.sendSetupCode(userId, address, newAddress ? 'ignored' : 'enforced');
     } catch (error) {
-      await this.codes.discard(userId, 'email_setup');
       await this.factors.update({ id: factor.id }, { pendingAddress: previousPending });
+      if (newAddress) await this.limiter.release('setup_address', userId);
       throw error;
     }
     return { pendingAddress: address };
@@ -66,9 +59,7 @@ export class EmailFactorService implements SecondFactor {
   async resendSetupCode(userId: string): Promise<void> {
     const pending = (await this.find(userId))?.pendingAddress;
     if (!pending) throw nothingPending();
-    const code = await this.codes.issue(userId, 'email_setup', null, 'enforced');
-    await this.reserve('setup_mail', userId, LIMITS.setupMails);
-    await this.mail.sendEmailMethodVerificationCode(pending, code);
+    await this.sendSetupCode(userId, pending, 'enforced');
   }
 
   /** The pending address becomes the one in force. Returns it. */
@@ -110,6 +101,29 @@ export class EmailFactorService implements SecondFactor {
   async remove(manager: EntityManager, userId: string): Promise<void> {
     await manager.delete(EmailFactor, { userId });
     await manager.delete(OneTimeCode, { userId });
+  }
+
+  /** A refused or failed send counts nothing and changes no code. */
+  private async sendSetupCode(
+    userId: string,
+    address: string,
+    cooldown: 'enforced' | 'ignored',
+  ): Promise<void> {
+    await this.reserve('setup_mail', userId, LIMITS.setupMails);
+    let code: string;
+    try {
+      code = await this.codes.issue(userId, 'email_setup', null, cooldown);
+    } catch (error) {
+      await this.limiter.release('setup_mail', userId);
+      throw error;
+    }
+    try {
+      await this.mail.sendEmailMethodVerificationCode(address, code);
+    } catch (error) {
+      await this.codes.discard(userId, 'email_setup');
+      await this.limiter.release('setup_mail', userId);
+      throw error;
+    }
   }
 
   private async sendLoginCode(
