@@ -28,16 +28,16 @@ describe('Administrator reset of a user’s 2FA', () => {
   afterAll(() => t.close());
 
   const reset = (userId: string, token = adminToken) =>
-    t.http.post(`/api/admin/users/${userId}/two-factor/reset`).auth(token, { type: 'bearer' });
+    t.as(token).post(`/api/admin/users/${userId}/two-factor/reset`);
 
   async function memberWithEverything() {
     const member = await createUser(t, admin.accountId, 'member');
     const secret = await enableTotpMethod(t, member, (await signIn(t, member)).accessToken);
     const session = await signInWithApp(t, member, secret);
     await enableEmailMethod(t, member, session.accessToken, 'member-codes@example.org');
-    await t.http
+    await t
+      .as(session.accessToken)
       .post('/api/me/recovery-codes')
-      .auth(session.accessToken, { type: 'bearer' })
       .send({ password: member.password })
       .expect(200);
     nextTotpStep(t);
@@ -62,9 +62,7 @@ describe('Administrator reset of a user’s 2FA', () => {
     t.mail.clear();
     await reset(member.id).expect(204);
 
-    expect((await t.http.get('/api/me').auth(session.accessToken, { type: 'bearer' })).status).toBe(
-      401,
-    );
+    expect((await t.as(session.accessToken).get('/api/me')).status).toBe(401);
     expect(
       (await t.http.post('/api/auth/refresh').send({ refreshToken: session.refreshToken })).status,
     ).toBe(401);
@@ -78,9 +76,9 @@ describe('Administrator reset of a user’s 2FA', () => {
       .send({ email: member.email, password: member.password, deviceToken })
       .expect(200);
     expect(login.body.status).toBe('authenticated');
-    const status = await t.http
+    const status = await t
+      .as(login.body.accessToken as string)
       .get('/api/me/two-factor')
-      .auth(login.body.accessToken as string, { type: 'bearer' })
       .expect(200);
     expect(status.body).toMatchObject({
       email: { enabled: false },
@@ -101,11 +99,7 @@ describe('Administrator reset of a user’s 2FA', () => {
   it('with 2FA mandatory, the reset user sets up a method at the next login', async () => {
     const member = await createUser(t, admin.accountId, 'member');
     await enableTotpMethod(t, member, (await signIn(t, member)).accessToken);
-    await t.http
-      .put('/api/admin/policy')
-      .auth(adminToken, { type: 'bearer' })
-      .send({ twoFactorRequired: true })
-      .expect(200);
+    await t.as(adminToken).put('/api/admin/policy').send({ twoFactorRequired: true }).expect(200);
     try {
       await reset(member.id).expect(204);
       const login = await t.http
@@ -114,9 +108,9 @@ describe('Administrator reset of a user’s 2FA', () => {
         .expect(200);
       expect(login.body.status).toBe('two_factor_setup_required');
     } finally {
-      await t.http
+      await t
+        .as(adminToken)
         .put('/api/admin/policy')
-        .auth(adminToken, { type: 'bearer' })
         .send({ twoFactorRequired: false })
         .expect(200);
     }
@@ -143,16 +137,13 @@ describe('Administrator reset of a user’s 2FA', () => {
   it('A3: an administrator can never see or set another user’s factor', async () => {
     const member = await createUser(t, admin.accountId, 'member');
     const secret = await enableTotpMethod(t, member, (await signIn(t, member)).accessToken);
-    const view = await t.http
-      .get(`/api/admin/users/${member.id}`)
-      .auth(adminToken, { type: 'bearer' })
-      .expect(200);
+    const view = await t.as(adminToken).get(`/api/admin/users/${member.id}`).expect(200);
     expect(JSON.stringify(view.body)).not.toContain(secret);
     expect(view.body.twoFactor).toEqual({ enabled: true, methods: ['totp'] });
     // The profile routes act on the caller only; nothing takes a user id.
-    const setOther = await t.http
+    const setOther = await t
+      .as(adminToken)
       .post('/api/me/two-factor/totp')
-      .auth(adminToken, { type: 'bearer' })
       .send({ password: admin.password, userId: member.id });
     expect(setOther.status).toBe(400);
   });

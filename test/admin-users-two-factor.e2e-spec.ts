@@ -16,8 +16,7 @@ describe("Users' 2FA column", () => {
   });
   afterAll(() => t.close());
 
-  const list = (query: string) =>
-    t.http.get(`/api/admin/users?${query}`).auth(adminToken, { type: 'bearer' }).expect(200);
+  const list = (query: string) => t.as(adminToken).get(`/api/admin/users?${query}`).expect(200);
 
   it('shows which methods each user has activated, and filters by enabled/disabled', async () => {
     const both = await createUser(t, admin.accountId);
@@ -28,9 +27,9 @@ describe("Users' 2FA column", () => {
     await enableEmailMethod(t, both, bothToken, 'both@example.org');
     await enableTotpMethod(t, appOnly, (await signIn(t, appOnly)).accessToken);
     // A started but unconfirmed setup is not a method.
-    await t.http
+    await t
+      .as((await signIn(t, pendingOnly)).accessToken)
       .post('/api/me/two-factor/totp')
-      .auth((await signIn(t, pendingOnly)).accessToken, { type: 'bearer' })
       .send({ password: pendingOnly.password })
       .expect(201);
 
@@ -52,17 +51,12 @@ describe("Users' 2FA column", () => {
     expect(disabled.body.total).toBe(page.body.total - 2);
     expect(disabled.body.items.map((item: { id: string }) => item.id)).toContain(pendingOnly.id);
 
-    const one = await t.http
-      .get(`/api/admin/users/${both.id}`)
-      .auth(adminToken, { type: 'bearer' })
-      .expect(200);
+    const one = await t.as(adminToken).get(`/api/admin/users/${both.id}`).expect(200);
     expect(one.body.twoFactor).toEqual({ enabled: true, methods: ['totp', 'email'] });
   });
 
   it('rejects an unknown filter value with 400', async () => {
-    const response = await t.http
-      .get('/api/admin/users?twoFactor=maybe')
-      .auth(adminToken, { type: 'bearer' });
+    const response = await t.as(adminToken).get('/api/admin/users?twoFactor=maybe');
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
   });

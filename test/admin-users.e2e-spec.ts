@@ -14,8 +14,8 @@ describe('Administration API', () => {
   afterAll(() => t.close());
 
   const asAdmin = (token = adminToken) => ({
-    get: (path: string) => t.http.get(path).auth(token, { type: 'bearer' }),
-    post: (path: string) => t.http.post(path).auth(token, { type: 'bearer' }),
+    get: (path: string) => t.as(token).get(path),
+    post: (path: string) => t.as(token).post(path),
   });
 
   it('creates a member who can then sign in', async () => {

@@ -41,7 +41,7 @@ describe('Audit events API (GET /api/admin/audit-events)', () => {
   const tick = () => t.clock.advance(2_000);
 
   const list = (query = '', token = adminToken) =>
-    t.http.get(`/api/admin/audit-events${query}`).auth(token, { type: 'bearer' });
+    t.as(token).get(`/api/admin/audit-events${query}`);
 
   const failLogin = (user: TestUser) =>
     t.http

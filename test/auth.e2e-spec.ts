@@ -14,10 +14,7 @@ describe('Password sessions', () => {
 
   it('bootstrap: ADMIN_EMAIL/ADMIN_PASSWORD created the first administrator on the empty database', async () => {
     const session = await signIn(t, BOOTSTRAP_ADMIN);
-    const me = await t.http
-      .get('/api/me')
-      .auth(session.accessToken, { type: 'bearer' })
-      .expect(200);
+    const me = await t.as(session.accessToken).get('/api/me').expect(200);
     expect(me.body).toMatchObject({
       email: BOOTSTRAP_ADMIN.email,
       role: 'admin',
@@ -58,9 +55,9 @@ describe('Password sessions', () => {
 
   it('P2: a password differing only after byte 72 is a different password', async () => {
     const long = 'a'.repeat(80);
-    const created = await t.http
+    const created = await t
+      .as((await signIn(t, BOOTSTRAP_ADMIN)).accessToken)
       .post('/api/admin/users')
-      .auth((await signIn(t, BOOTSTRAP_ADMIN)).accessToken, { type: 'bearer' })
       .send({ email: 'long-password@example.com', name: 'Long', password: long, role: 'member' })
       .expect(201);
     expect(created.body.email).toBe('long-password@example.com');
@@ -115,10 +112,10 @@ describe('Password sessions', () => {
 
   it('S5: the access token expires after 15 minutes', async () => {
     const session = await signIn(t, user);
-    await t.http.get('/api/me').auth(session.accessToken, { type: 'bearer' }).expect(200);
+    await t.as(session.accessToken).get('/api/me').expect(200);
     t.clock.advance(15 * 60 * 1000 + 1000);
     try {
-      const expired = await t.http.get('/api/me').auth(session.accessToken, { type: 'bearer' });
+      const expired = await t.as(session.accessToken).get('/api/me');
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('UNAUTHENTICATED');
     } finally {
@@ -139,13 +136,10 @@ describe('Password sessions', () => {
     const other = await createAccountWithUser(t, 'member');
     const first = await signIn(t, other);
     const second = await signIn(t, other);
-    await t.http
-      .post('/api/auth/logout-all')
-      .auth(first.accessToken, { type: 'bearer' })
-      .expect(204);
+    await t.as(first.accessToken).post('/api/auth/logout-all').expect(204);
 
     for (const token of [first.accessToken, second.accessToken]) {
-      const me = await t.http.get('/api/me').auth(token, { type: 'bearer' });
+      const me = await t.as(token).get('/api/me');
       expect(me.status).toBe(401);
     }
     const refresh = await t.http
@@ -172,7 +166,7 @@ describe('Password sessions', () => {
       algorithm: 'HS256',
     });
     for (const token of [unsigned, otherSecret, wrongAudience, 'not-a-jwt']) {
-      const response = await t.http.get('/api/me').auth(token, { type: 'bearer' });
+      const response = await t.as(token).get('/api/me');
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('UNAUTHENTICATED');
     }

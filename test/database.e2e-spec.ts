@@ -1,6 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import { TcpProxy } from './support/tcp';
 import { startTestApp } from './support/test-app';
 
 const onMariaDb = Boolean(process.env.E2E_DATABASE_URL);
@@ -22,8 +21,9 @@ describe('Database', () => {
   (onMariaDb ? it : it.skip)(
     'health answers 503 while the database is away and recovers by itself',
     async () => {
-      const proxy = new TcpProxy(new URL(process.env.E2E_DATABASE_URL!));
-      const port = await proxy.listen(0);
+      const database = new URL(process.env.E2E_DATABASE_URL!);
+      const proxy = new TcpProxy({ host: database.hostname, port: Number(database.port || 3306) });
+      const port = await proxy.listen();
       const t = await startTestApp({}, (url) => {
         const viaProxy = new URL(url);
         viaProxy.host = `127.0.0.1:${port}`;
@@ -46,35 +46,3 @@ describe('Database', () => {
     },
   );
 });
-
-/** Stands between the app and MariaDB so a test can take the database away and bring it back. */
-class TcpProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-
-  constructor(private readonly target: URL) {}
-
-  listen(port: number): Promise<number> {
-    if (this.server) return Promise.resolve(port);
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.target.port || 3306), this.target.hostname);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.server = server;
-    return new Promise((resolve) =>
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-    );
-  }
-
-  close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  }
-}

@@ -10,9 +10,9 @@ import { inParallel, statusCounts } from './support/parallel';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
   enableEmailMethod,
-  enableTotpMethod,
   nextTotpStep,
   startChallenge,
+  userWithMethods,
 } from './support/two-factor';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -34,15 +34,7 @@ describe('Hardening', () => {
   const verify = (challengeToken: string, code: string) =>
     t.http.post('/api/auth/two-factor/verify').send({ challengeToken, code });
 
-  async function userWithApp(account?: string) {
-    const user = account
-      ? await createUser(t, account, 'member')
-      : await createAccountWithUser(t, 'member');
-    const token = (await signIn(t, user)).accessToken;
-    const secret = await enableTotpMethod(t, user, token);
-    nextTotpStep(t);
-    return { user, token, secret };
-  }
+  const userWithApp = (accountId?: string) => userWithMethods(t, ['totp'], { accountId });
 
   /** The account's switch, as an administrator who passed the second factor would turn it on. */
   const makeMandatory = (admin: TestUser) =>
@@ -125,10 +117,7 @@ describe('Hardening', () => {
     await enableEmailMethod(t, user, token, `second-${user.id.slice(0, 8)}@example.org`);
     await makeMandatory(admin);
     const remove = (method: string) => () =>
-      t.http
-        .delete(`/api/me/two-factor/${method}`)
-        .auth(token, { type: 'bearer' })
-        .send({ password: user.password });
+      t.as(token).delete(`/api/me/two-factor/${method}`).send({ password: user.password });
     const run = await inParallel(
       Array.from({ length: 6 }, (_, i) => remove(i % 2 === 0 ? 'email' : 'totp')),
     );
@@ -137,10 +126,7 @@ describe('Hardening', () => {
     expect(counts[409]).toBeGreaterThan(0);
     const row = await t.app.get(DataSource).getRepository(User).findOneByOrFail({ id: user.id });
     expect(row.twoFactorMethods).toHaveLength(1);
-    const status = await t.http
-      .get('/api/me/two-factor')
-      .auth(token, { type: 'bearer' })
-      .expect(200);
+    const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(Number(status.body.email.enabled) + Number(status.body.totp.enabled)).toBe(1);
   });
 
@@ -154,40 +140,32 @@ describe('Hardening', () => {
       .expect(200);
     const setupToken = login.body.setupToken as string;
     const address = `setup-${member.id.slice(0, 8)}@example.org`;
-    await t.http
-      .post('/api/me/two-factor/email')
-      .auth(setupToken, { type: 'bearer' })
-      .send({ email: address })
-      .expect(202);
-    const enrolment = await t.http
-      .post('/api/me/two-factor/totp')
-      .auth(setupToken, { type: 'bearer' })
-      .send({})
-      .expect(201);
+    await t.as(setupToken).post('/api/me/two-factor/email').send({ email: address }).expect(202);
+    const enrolment = await t.as(setupToken).post('/api/me/two-factor/totp').send({}).expect(201);
     const run = await inParallel([
       () =>
-        t.http
+        t
+          .as(setupToken)
           .post('/api/me/two-factor/email/confirm')
-          .auth(setupToken, { type: 'bearer' })
           .send({ code: t.mail.latestCodeFor(address) }),
       () =>
-        t.http
+        t
+          .as(setupToken)
           .post('/api/me/two-factor/totp/confirm')
-          .auth(setupToken, { type: 'bearer' })
           .send({ code: totpCode(enrolment.body.secret as string, now()) }),
     ]);
     const sessions = run.responses.filter((r) => typeof r.body.accessToken === 'string');
     expect(sessions).toHaveLength(1);
-    const again = await t.http.get('/api/me/two-factor').auth(setupToken, { type: 'bearer' });
+    const again = await t.as(setupToken).get('/api/me/two-factor');
     expect(again.status).toBe(401);
   });
 
   it('S7: a challenge started before a password change is refused', async () => {
     const { user, token, secret } = await userWithApp();
     const { challengeToken } = await startChallenge(t, user);
-    await t.http
+    await t
+      .as(token)
       .post('/api/me/password')
-      .auth(token, { type: 'bearer' })
       .send({ currentPassword: user.password, newPassword: 'a brand new password' })
       .expect(204);
     const answer = await verify(challengeToken, totpCode(secret, now()));
@@ -237,29 +215,29 @@ describe('Hardening', () => {
       })
       .expect(200);
     expect(viaDevice.body.status).toBe('authenticated');
-    const devices = await t.http
+    const devices = await t
+      .as(remembered.body.accessToken)
       .get('/api/me/trusted-devices')
-      .auth(remembered.body.accessToken, { type: 'bearer' })
       .expect(200);
-    await t.http
+    await t
+      .as(remembered.body.accessToken)
       .delete(`/api/me/trusted-devices/${devices.body[0].id}`)
-      .auth(remembered.body.accessToken, { type: 'bearer' })
       .expect(204);
-    await t.http.get('/api/me').auth(viaDevice.body.accessToken, { type: 'bearer' }).expect(401);
+    await t.as(viaDevice.body.accessToken).get('/api/me').expect(401);
     await t.http
       .post('/api/auth/refresh')
       .send({ refreshToken: viaDevice.body.refreshToken })
       .expect(401);
-    await t.http.get('/api/me').auth(remembered.body.accessToken, { type: 'bearer' }).expect(200);
+    await t.as(remembered.body.accessToken).get('/api/me').expect(200);
   });
 
   it('P6: wrong current passwords are limited per user; then even the right one is refused, and each wrong one is audited', async () => {
     const user = await createAccountWithUser(t, 'member');
     const { accessToken } = await signIn(t, user);
     const change = (currentPassword: string) =>
-      t.http
+      t
+        .as(accessToken)
         .post('/api/me/password')
-        .auth(accessToken, { type: 'bearer' })
         .send({ currentPassword, newPassword: 'another long password' });
     for (let i = 0; i < 5; i++) expect((await change('not my password')).status).toBe(403);
     const limited = await change(user.password);
@@ -273,9 +251,9 @@ describe('Hardening', () => {
     expect(audited).toHaveLength(5);
     t.clock.advance(15 * 60_000 + 1_000);
     const fresh = (await signIn(t, user)).accessToken;
-    await t.http
+    await t
+      .as(fresh)
       .post('/api/me/password')
-      .auth(fresh, { type: 'bearer' })
       .send({ currentPassword: user.password, newPassword: 'another long password' })
       .expect(204);
   });
@@ -284,9 +262,9 @@ describe('Hardening', () => {
     const user = await createAccountWithUser(t, 'member');
     const { accessToken } = await signIn(t, user);
     const setUp = (n: number) =>
-      t.http
+      t
+        .as(accessToken)
         .post('/api/me/two-factor/email')
-        .auth(accessToken, { type: 'bearer' })
         .send({ password: user.password, email: `flood-${n}@example.net` });
     for (let n = 0; n < 5; n++) await setUp(n).expect(202);
     const refused = await setUp(5);
@@ -309,9 +287,9 @@ describe('Hardening', () => {
       'lone \uD800',
       'two\nlines',
     ]) {
-      const response = await t.http
+      const response = await t
+        .as(accessToken)
         .post('/api/admin/users')
-        .auth(accessToken, { type: 'bearer' })
         .send({
           email: `len-${Math.random()}@example.com`,
           name,
@@ -327,9 +305,9 @@ describe('Hardening', () => {
     const admin = await createAccountWithUser(t, 'admin');
     const { accessToken } = await signIn(t, admin);
     const create = (email: string) =>
-      t.http
+      t
+        .as(accessToken)
         .post('/api/admin/users')
-        .auth(accessToken, { type: 'bearer' })
         .send({ email, name: 'Uni', password: 'long enough password', role: 'member' });
     await create('ünï@exämple.com').expect(201);
     const plain = await create('UNI@example.com');
@@ -350,8 +328,8 @@ describe('Hardening', () => {
     const forged = sign({ ...claims, iss: 'someone-else' }, t.config.jwtSecret, {
       algorithm: 'HS256',
     });
-    const response = await t.http.get('/api/me').auth(forged, { type: 'bearer' });
+    const response = await t.as(forged).get('/api/me');
     expect(response.status).toBe(401);
-    await t.http.get('/api/me').auth(accessToken, { type: 'bearer' }).expect(200);
+    await t.as(accessToken).get('/api/me').expect(200);
   });
 });

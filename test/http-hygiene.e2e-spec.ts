@@ -64,13 +64,9 @@ describe('HTTP hygiene', () => {
         .send(JSON.stringify(body));
       expectError(response, 400, 'VALIDATION_FAILED');
     }
-    const query = await t.http
-      .get('/api/admin/users?page=abc&limit=1000')
-      .auth(adminToken, { type: 'bearer' });
+    const query = await t.as(adminToken).get('/api/admin/users?page=abc&limit=1000');
     expectError(query, 400, 'VALIDATION_FAILED');
-    const badId = await t.http
-      .get('/api/admin/users/not-a-uuid')
-      .auth(adminToken, { type: 'bearer' });
+    const badId = await t.as(adminToken).get('/api/admin/users/not-a-uuid');
     expectError(badId, 400, 'VALIDATION_FAILED');
   });
 

@@ -23,9 +23,9 @@ describe('Logs', () => {
     const secret = await enableTotpMethod(t, user, session.accessToken);
     await enableEmailMethod(t, user, session.accessToken, 'logged@example.org');
     const emailCode = t.mail.latestCodeFor('logged@example.org');
-    const recovery = await t.http
+    const recovery = await t
+      .as(session.accessToken)
       .post('/api/me/recovery-codes')
-      .auth(session.accessToken, { type: 'bearer' })
       .send({ password: user.password })
       .expect(200);
     nextTotpStep(t);

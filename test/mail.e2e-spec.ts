@@ -12,6 +12,7 @@ import { ConfigModule } from 'src/config/config.module';
 import { MailModule } from 'src/mail/mail.module';
 import { MailService } from 'src/mail/mail.service';
 import { SmtpCapture } from './support/smtp-capture';
+import { closedPort } from './support/tcp';
 
 const TO = 'alice@example.com';
 
@@ -168,10 +169,7 @@ describe('Mail without SMTP_URL', () => {
 
 describe('Mail when the SMTP server is unavailable', () => {
   it('answers MAIL_UNAVAILABLE at once when the port is closed, logging the cause but not the code', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
 
     const logs = captureLogs();
     const app = await startMail({ SMTP_URL: `smtp://127.0.0.1:${port}` });

@@ -20,14 +20,12 @@ describe('Mandatory 2FA policy', () => {
   afterAll(() => t.close());
 
   const setPolicy = (token: string, twoFactorRequired: unknown) =>
-    t.http.put('/api/admin/policy').auth(token, { type: 'bearer' }).send({ twoFactorRequired });
+    t.as(token).put('/api/admin/policy').send({ twoFactorRequired });
 
   it('A2: a member cannot read or change the policy (403)', async () => {
     const member = await createUser(t, admin.accountId, 'member');
     const token = (await signIn(t, member)).accessToken;
-    expect((await t.http.get('/api/admin/policy').auth(token, { type: 'bearer' })).status).toBe(
-      403,
-    );
+    expect((await t.as(token).get('/api/admin/policy')).status).toBe(403);
     const change = await setPolicy(token, true);
     expect(change.status).toBe(403);
     expect(change.body.code).toBe('FORBIDDEN');
@@ -39,10 +37,7 @@ describe('Mandatory 2FA policy', () => {
     const response = await setPolicy(token, true);
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('SECOND_FACTOR_REQUIRED');
-    const policy = await t.http
-      .get('/api/admin/policy')
-      .auth(token, { type: 'bearer' })
-      .expect(200);
+    const policy = await t.as(token).get('/api/admin/policy').expect(200);
     expect(policy.body).toEqual({ twoFactorRequired: false, mandatoryFrom: null, enforced: false });
   });
 
@@ -52,7 +47,7 @@ describe('Mandatory 2FA policy', () => {
     await setPolicy(adminToken, true).expect(200);
     try {
       // Existing sessions keep working until their next login.
-      await t.http.get('/api/me').auth(before.accessToken, { type: 'bearer' }).expect(200);
+      await t.as(before.accessToken).get('/api/me').expect(200);
 
       const login = await t.http
         .post('/api/auth/login')
@@ -74,34 +69,24 @@ describe('Mandatory 2FA policy', () => {
         expect(response.status).toBe(401);
         expect(response.body.code).toBe('TWO_FACTOR_REQUIRED');
       }
-      const status = await t.http
-        .get('/api/me/two-factor')
-        .auth(setupToken, { type: 'bearer' })
-        .expect(200);
+      const status = await t.as(setupToken).get('/api/me/two-factor').expect(200);
       expect(status.body.required).toBe(true);
 
       // No password needed with a setup token; confirming answers the full session.
-      const enrolment = await t.http
-        .post('/api/me/two-factor/totp')
-        .auth(setupToken, { type: 'bearer' })
-        .send({})
-        .expect(201);
-      const confirmed = await t.http
+      const enrolment = await t.as(setupToken).post('/api/me/two-factor/totp').send({}).expect(201);
+      const confirmed = await t
+        .as(setupToken)
         .post('/api/me/two-factor/totp/confirm')
-        .auth(setupToken, { type: 'bearer' })
         .send({ code: totpCode(enrolment.body.secret as string, t.clock.now().getTime()) })
         .expect(200);
       expect(confirmed.body).toMatchObject({ status: 'authenticated', user: { id: member.id } });
       // Once a method exists, the setup token no longer stands in for the password.
-      const again = await t.http
-        .post('/api/me/two-factor/totp')
-        .auth(setupToken, { type: 'bearer' })
-        .send({});
+      const again = await t.as(setupToken).post('/api/me/two-factor/totp').send({});
       expect(again.status).toBe(401);
       expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
-      await t.http
+      await t
+        .as(confirmed.body.accessToken as string)
         .get('/api/me')
-        .auth(confirmed.body.accessToken as string, { type: 'bearer' })
         .expect(200);
     } finally {
       await setPolicy(adminToken, false).expect(200);
@@ -117,14 +102,14 @@ describe('Mandatory 2FA policy', () => {
         .send({ email: member.email, password: member.password })
         .expect(200);
       const setupToken = login.body.setupToken as string;
-      await t.http
+      await t
+        .as(setupToken)
         .post('/api/me/two-factor/email')
-        .auth(setupToken, { type: 'bearer' })
         .send({ email: 'forced@example.org' })
         .expect(202);
-      const confirmed = await t.http
+      const confirmed = await t
+        .as(setupToken)
         .post('/api/me/two-factor/email/confirm')
-        .auth(setupToken, { type: 'bearer' })
         .send({ code: t.mail.latestCodeFor('forced@example.org') })
         .expect(200);
       expect(confirmed.body.status).toBe('authenticated');
@@ -145,14 +130,14 @@ describe('Mandatory 2FA policy', () => {
     await enableEmailMethod(t, member, token, 'second@example.org');
     await setPolicy(adminToken, true).expect(200);
     try {
-      await t.http
+      await t
+        .as(token)
         .delete('/api/me/two-factor/email')
-        .auth(token, { type: 'bearer' })
         .send({ password: member.password })
         .expect(204);
-      const last = await t.http
+      const last = await t
+        .as(token)
         .delete('/api/me/two-factor/totp')
-        .auth(token, { type: 'bearer' })
         .send({ password: member.password });
       expect(last.status).toBe(409);
       expect(last.body.code).toBe('LAST_METHOD_REQUIRED');
@@ -165,10 +150,7 @@ describe('Mandatory 2FA policy', () => {
       .send({ email: member.email, password: member.password })
       .expect(200);
     expect(login.body.status).toBe('two_factor_required');
-    const policy = await t.http
-      .get('/api/admin/policy')
-      .auth(adminToken, { type: 'bearer' })
-      .expect(200);
+    const policy = await t.as(adminToken).get('/api/admin/policy').expect(200);
     expect(policy.body.twoFactorRequired).toBe(false);
   });
 
@@ -198,10 +180,7 @@ describe('Platform-wide date (TWO_FACTOR_MANDATORY_FROM)', () => {
     const admin = await createAccountWithUser(t, 'admin');
     const session = await signIn(t, admin);
     expect(session.status).toBe('authenticated');
-    const policy = await t.http
-      .get('/api/admin/policy')
-      .auth(session.accessToken, { type: 'bearer' })
-      .expect(200);
+    const policy = await t.as(session.accessToken).get('/api/admin/policy').expect(200);
     expect(policy.body).toEqual({
       twoFactorRequired: false,
       mandatoryFrom: '2099-01-01T00:00:00.000Z',

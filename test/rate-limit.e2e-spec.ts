@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
 import type { Response } from 'supertest';
 import { RATE_LIMIT_WINDOW_MS } from 'src/rate-limit/rate-limit.store';
 import { createAccountWithUser, type TestUser } from './support/factories';
+import { closedPort, TcpProxy } from './support/tcp';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const LIMIT = '3';
@@ -25,39 +25,6 @@ function expectTooMany(response: Response): void {
 /** A client address of its own (via TRUST_PROXY), so runs sharing one Redis never collide. */
 function uniqueIp(): string {
   return `2001:db8:${randomBytes(12).toString('hex').match(/..../g)!.join(':')}`;
-}
-
-/** A TCP proxy to `target` that the test can cut, to lose Redis while the app runs. */
-async function cuttableProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `redis://127.0.0.1:${port}${target.pathname}`,
-    cut: () => {
-      const closed = new Promise((resolve) => server.close(resolve));
-      for (const socket of sockets) socket.destroy();
-      return closed;
-    },
-  };
-}
-
-/** A port nothing listens on, so a Redis client there is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('B4: per-IP rate limits, in memory', () => {
@@ -208,21 +175,22 @@ describe('B4: counters shared through Redis', () => {
 describe('B4: Redis lost while running', () => {
   let t: TestApp;
   let user: TestUser;
-  let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
+  let proxy: TcpProxy;
 
   beforeAll(async () => {
     if (!redisUrl) return;
-    proxy = await cuttableProxy(new URL(redisUrl));
+    const redis = new URL(redisUrl);
+    proxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
     t = await startTestApp({
       RATE_LIMIT_PER_MINUTE: LIMIT,
-      REDIS_URL: proxy.url,
+      REDIS_URL: `redis://127.0.0.1:${await proxy.listen()}${redis.pathname}`,
       TRUST_PROXY: 'loopback',
     });
     user = await createAccountWithUser(t, 'member');
   });
   afterAll(async () => {
     await t?.close();
-    await proxy?.cut();
+    await proxy?.close();
   });
 
   (redisUrl ? it : it.skip)(
@@ -230,7 +198,7 @@ describe('B4: Redis lost while running', () => {
     async () => {
       const ip = uniqueIp();
       await login(t, user, ip).expect(200);
-      await proxy.cut();
+      await proxy.close();
       // Counted in Redis, the third of these would already be refused (1 + 3 > 3).
       for (let i = 0; i < 3; i++) await login(t, user, ip).expect(200);
       expectTooMany(await login(t, user, ip));

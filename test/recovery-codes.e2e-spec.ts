@@ -18,9 +18,9 @@ describe('Recovery codes', () => {
     const user = await createAccountWithUser(t, 'member');
     const secret = await enableTotpMethod(t, user, (await signIn(t, user)).accessToken);
     const { accessToken } = await signInWithApp(t, user, secret);
-    const response = await t.http
+    const response = await t
+      .as(accessToken)
       .post('/api/me/recovery-codes')
-      .auth(accessToken, { type: 'bearer' })
       .send({ password: user.password })
       .expect(200);
     return { user, token: accessToken, codes: response.body.codes as string[] };
@@ -62,18 +62,15 @@ describe('Recovery codes', () => {
     const again = await useCode(user, codes[0]);
     expect(again.status).toBe(401);
     expect(again.body.code).toBe('INVALID_CODE');
-    const status = await t.http
-      .get('/api/me/two-factor')
-      .auth(token, { type: 'bearer' })
-      .expect(200);
+    const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(status.body.recoveryCodes).toEqual({ remaining: 9 });
   });
 
   it('R1: regenerating voids the old set', async () => {
     const { user, token, codes: oldCodes } = await userWithCodes();
-    const fresh = await t.http
+    const fresh = await t
+      .as(token)
       .post('/api/me/recovery-codes')
-      .auth(token, { type: 'bearer' })
       .send({ password: user.password })
       .expect(200);
     expect((await useCode(user, oldCodes[1])).body.code).toBe('INVALID_CODE');
@@ -92,16 +89,16 @@ describe('Recovery codes', () => {
 
   it('needs the password, and a method to recover', async () => {
     const { token } = await userWithCodes();
-    const wrong = await t.http
+    const wrong = await t
+      .as(token)
       .post('/api/me/recovery-codes')
-      .auth(token, { type: 'bearer' })
       .send({ password: 'not-mine-at-all' });
     expect(wrong.status).toBe(403);
     expect(wrong.body.code).toBe('INVALID_PASSWORD');
     const plain = await createAccountWithUser(t, 'member');
-    const none = await t.http
+    const none = await t
+      .as((await signIn(t, plain)).accessToken)
       .post('/api/me/recovery-codes')
-      .auth((await signIn(t, plain)).accessToken, { type: 'bearer' })
       .send({ password: plain.password });
     expect(none.status).toBe(409);
     expect(none.body.code).toBe('METHOD_NOT_ENABLED');

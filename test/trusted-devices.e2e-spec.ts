@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { AuditEvent } from 'src/audit/audit-event.entity';
 import { TrustedDevice } from 'src/devices/trusted-device.entity';
-import { createAccountWithUser, signIn, type TestUser } from './support/factories';
+import type { TestUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
-import { enableTotpMethod, nextTotpStep, startChallenge } from './support/two-factor';
+import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
 
 const DAY = 24 * 60 * 60 * 1000;
 const FIREFOX_MAC =
@@ -20,12 +20,7 @@ describe('Trusted devices', () => {
 
   const now = () => t.clock.now().getTime();
 
-  async function userWithApp(): Promise<{ user: TestUser; secret: string }> {
-    const user = await createAccountWithUser(t, 'member');
-    const secret = await enableTotpMethod(t, user, (await signIn(t, user)).accessToken);
-    nextTotpStep(t);
-    return { user, secret };
-  }
+  const userWithApp = () => userWithMethods(t, ['totp']);
 
   /** Passes the challenge with "don't ask me again on this device". */
   async function remember(user: TestUser, secret: string, body: Record<string, unknown> = {}) {
@@ -122,10 +117,7 @@ describe('Trusted devices', () => {
     await remember(user, secret);
     const token = laptop.body.accessToken as string;
 
-    const list = await t.http
-      .get('/api/me/trusted-devices')
-      .auth(token, { type: 'bearer' })
-      .expect(200);
+    const list = await t.as(token).get('/api/me/trusted-devices').expect(200);
     expect(list.body).toHaveLength(2);
     const current = list.body.find((device: { current: boolean }) => device.current);
     expect(current).toMatchObject({ name: 'Work laptop' });
@@ -134,15 +126,10 @@ describe('Trusted devices', () => {
     );
     expect(list.body.filter((device: { current: boolean }) => device.current)).toHaveLength(1);
 
-    await t.http
-      .delete(`/api/me/trusted-devices/${current.id}`)
-      .auth(token, { type: 'bearer' })
-      .expect(204);
+    await t.as(token).delete(`/api/me/trusted-devices/${current.id}`).expect(204);
     const again = await login(user, { deviceToken: laptop.body.deviceToken }).expect(200);
     expect(again.body.status).toBe('two_factor_required');
-    const missing = await t.http
-      .delete(`/api/me/trusted-devices/${current.id}`)
-      .auth(token, { type: 'bearer' });
+    const missing = await t.as(token).delete(`/api/me/trusted-devices/${current.id}`);
     expect(missing.status).toBe(404);
 
     const types = (
@@ -161,18 +148,18 @@ describe('Trusted devices', () => {
       .getRepository(TrustedDevice)
       .findBy({ userId: alice.user.id });
     const bobSession = await remember(bob.user, bob.secret);
-    const response = await t.http
-      .delete(`/api/me/trusted-devices/${aliceDevice.id}`)
-      .auth(bobSession.body.accessToken as string, { type: 'bearer' });
+    const response = await t
+      .as(bobSession.body.accessToken as string)
+      .delete(`/api/me/trusted-devices/${aliceDevice.id}`);
     expect(response.status).toBe(404);
   });
 
   it('D4: logout-everywhere revokes every trusted device', async () => {
     const { user, secret } = await userWithApp();
     const session = await remember(user, secret);
-    await t.http
+    await t
+      .as(session.body.accessToken as string)
       .post('/api/auth/logout-all')
-      .auth(session.body.accessToken as string, { type: 'bearer' })
       .expect(204);
     expect(
       (await login(user, { deviceToken: session.body.deviceToken }).expect(200)).body.status,
@@ -182,9 +169,9 @@ describe('Trusted devices', () => {
   it('D4: removing all methods revokes every trusted device', async () => {
     const { user, secret } = await userWithApp();
     const session = await remember(user, secret);
-    await t.http
+    await t
+      .as(session.body.accessToken as string)
       .delete('/api/me/two-factor/totp')
-      .auth(session.body.accessToken as string, { type: 'bearer' })
       .send({ password: user.password })
       .expect(204);
     expect(
@@ -201,9 +188,9 @@ describe('Trusted devices', () => {
       .send({ challengeToken, code: totpCode(secret, now()) })
       .expect(200);
 
-    await t.http
+    await t
+      .as(caller.body.accessToken as string)
       .post('/api/me/password')
-      .auth(caller.body.accessToken as string, { type: 'bearer' })
       .send({ currentPassword: user.password, newPassword: 'a-brand-new-password' })
       .expect(204);
 
@@ -211,17 +198,14 @@ describe('Trusted devices', () => {
       (await t.http.post('/api/auth/refresh').send({ refreshToken: other.body.refreshToken }))
         .status,
     ).toBe(401);
-    expect(
-      (await t.http.get('/api/me').auth(other.body.accessToken as string, { type: 'bearer' }))
-        .status,
-    ).toBe(401);
+    expect((await t.as(other.body.accessToken as string).get('/api/me')).status).toBe(401);
     const carriedOn = await t.http
       .post('/api/auth/refresh')
       .send({ refreshToken: caller.body.refreshToken })
       .expect(200);
-    await t.http
+    await t
+      .as(carriedOn.body.accessToken as string)
       .get('/api/me')
-      .auth(carriedOn.body.accessToken as string, { type: 'bearer' })
       .expect(200);
     expect(
       await t.app.get(DataSource).getRepository(TrustedDevice).countBy({ userId: user.id }),
@@ -231,9 +215,9 @@ describe('Trusted devices', () => {
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password });
     expect(oldPassword.body.code).toBe('INVALID_CREDENTIALS');
-    const wrongCurrent = await t.http
+    const wrongCurrent = await t
+      .as(carriedOn.body.accessToken as string)
       .post('/api/me/password')
-      .auth(carriedOn.body.accessToken as string, { type: 'bearer' })
       .send({ currentPassword: 'not-the-password', newPassword: 'another-new-password' });
     expect(wrongCurrent.status).toBe(403);
     expect(wrongCurrent.body.code).toBe('INVALID_PASSWORD');

@@ -18,9 +18,9 @@ describe('Email second factor', () => {
   }
 
   const profile = (token: string) => ({
-    get: (path: string) => t.http.get(path).auth(token, { type: 'bearer' }),
-    post: (path: string) => t.http.post(path).auth(token, { type: 'bearer' }),
-    delete: (path: string) => t.http.delete(path).auth(token, { type: 'bearer' }),
+    get: (path: string) => t.as(token).get(path),
+    post: (path: string) => t.as(token).post(path),
+    delete: (path: string) => t.as(token).delete(path),
   });
 
   it('E1: sets up codes to an address other than the login email, confirmed by a mailed 6-digit code', async () => {
@@ -224,20 +224,15 @@ describe('Email second factor when mail is down', () => {
   it('answers 503 MAIL_UNAVAILABLE and leaves no half-enabled method', async () => {
     const user = await createAccountWithUser(t, 'member');
     const token = (await signIn(t, user)).accessToken;
-    const response = await t.http
+    const response = await t
+      .as(token)
       .post('/api/me/two-factor/email')
-      .auth(token, { type: 'bearer' })
       .send({ password: user.password, email: 'unreachable@example.org' });
     expect(response.status).toBe(503);
     expect(response.body.code).toBe('MAIL_UNAVAILABLE');
-    const status = await t.http
-      .get('/api/me/two-factor')
-      .auth(token, { type: 'bearer' })
-      .expect(200);
+    const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(status.body.email).toEqual({ enabled: false, address: null, pendingAddress: null });
-    const resend = await t.http
-      .post('/api/me/two-factor/email/resend')
-      .auth(token, { type: 'bearer' });
+    const resend = await t.as(token).post('/api/me/two-factor/email/resend');
     expect(resend.body.code).toBe('NOTHING_PENDING');
   });
 });

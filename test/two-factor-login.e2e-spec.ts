@@ -8,10 +8,10 @@ import { createAccountWithUser, signIn, type TestUser } from './support/factorie
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
-  enableEmailMethod,
   enableTotpMethod,
   nextTotpStep,
   startChallenge,
+  userWithMethods,
 } from './support/two-factor';
 
 describe('Second factor at login', () => {
@@ -26,18 +26,7 @@ describe('Second factor at login', () => {
   const verify = (challengeToken: string, code: unknown) =>
     t.http.post('/api/auth/two-factor/verify').send({ challengeToken, code });
 
-  async function userWith(methods: ('totp' | 'email')[]) {
-    const user = await createAccountWithUser(t, 'member');
-    const token = (await signIn(t, user)).accessToken;
-    let secret = '';
-    const address = `codes-${user.id.slice(0, 8)}@example.org`;
-    for (const method of methods) {
-      if (method === 'totp') secret = await enableTotpMethod(t, user, token);
-      else await enableEmailMethod(t, user, token, address);
-    }
-    nextTotpStep(t);
-    return { user, token, secret, address };
-  }
+  const userWith = (methods: ('totp' | 'email')[]) => userWithMethods(t, methods);
 
   async function signInWithEmailCode(user: TestUser, address: string) {
     const { challengeToken } = await startChallenge(t, user);
@@ -56,9 +45,9 @@ describe('Second factor at login', () => {
   it('T7: the secret is encrypted at rest; enrolment answers the manual key, an otpauth URL (T3) and a QR code of it', async () => {
     const user = await createAccountWithUser(t, 'member');
     const token = (await signIn(t, user)).accessToken;
-    const enrolment = await t.http
+    const enrolment = await t
+      .as(token)
       .post('/api/me/two-factor/totp')
-      .auth(token, { type: 'bearer' })
       .send({ password: user.password })
       .expect(201);
     const { secret, otpauthUrl, qrCode } = enrolment.body as Record<string, string>;
@@ -83,15 +72,12 @@ describe('Second factor at login', () => {
 
     // Until confirmed, login asks for nothing.
     expect((await signIn(t, user)).status).toBe('authenticated');
-    await t.http
+    await t
+      .as(token)
       .post('/api/me/two-factor/totp/confirm')
-      .auth(token, { type: 'bearer' })
       .send({ code: totpCode(secret, now()) })
       .expect(200);
-    const status = await t.http
-      .get('/api/me/two-factor')
-      .auth(token, { type: 'bearer' })
-      .expect(200);
+    const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(status.body.totp.enabled).toBe(true);
     expect(JSON.stringify(status.body)).not.toContain(secret);
   });
@@ -104,7 +90,7 @@ describe('Second factor at login', () => {
 
     const session = await verify(challenge.challengeToken, totpCode(secret, now())).expect(200);
     expect(session.body).toMatchObject({ status: 'authenticated', user: { id: user.id } });
-    await t.http.get('/api/me').auth(session.body.accessToken, { type: 'bearer' }).expect(200);
+    await t.as(session.body.accessToken).get('/api/me').expect(200);
     // S2: the challenge was spent.
     const again = await verify(challenge.challengeToken, totpCode(secret, now(), 1));
     expect(again.body.code).toBe('CHALLENGE_EXPIRED');
@@ -375,9 +361,9 @@ describe('Second factor at login', () => {
 
   it('T6: a new authenticator app stays pending and the old one works until the new one is confirmed', async () => {
     const { user, token, secret: oldSecret } = await userWith(['totp']);
-    const enrolment = await t.http
+    const enrolment = await t
+      .as(token)
       .post('/api/me/two-factor/totp')
-      .auth(token, { type: 'bearer' })
       .send({ password: user.password })
       .expect(201);
     const newSecret = enrolment.body.secret as string;
@@ -392,9 +378,9 @@ describe('Second factor at login', () => {
     expect(newBeforeConfirm.body.code).toBe('INVALID_CODE');
 
     nextTotpStep(t);
-    await t.http
+    await t
+      .as(token)
       .post('/api/me/two-factor/totp/confirm')
-      .auth(token, { type: 'bearer' })
       .send({ code: totpCode(newSecret, now()) })
       .expect(200);
     nextTotpStep(t);
@@ -435,9 +421,9 @@ describe('Second factor at login', () => {
     expect((await verify(first.challengeToken, secondCode)).body.code).toBe('INVALID_CODE');
     // A profile setup code is not a login code.
     const token = (await signInWithEmailCode(user, address)).accessToken;
-    await t.http
+    await t
+      .as(token)
       .post('/api/me/two-factor/email')
-      .auth(token, { type: 'bearer' })
       .send({ password: user.password, email: 'setup-only@example.org' })
       .expect(202);
     const setupCode = t.mail.latestCodeFor('setup-only@example.org');
@@ -469,23 +455,23 @@ describe('Second factor at login', () => {
       .post('/api/auth/refresh')
       .send({ refreshToken: session.body.refreshToken })
       .expect(200);
-    await t.http
+    await t
+      .as(refreshed.body.accessToken as string)
       .get('/api/me')
-      .auth(refreshed.body.accessToken as string, { type: 'bearer' })
       .expect(200);
   });
 
   it('removal needs the password, and a user without methods signs in with the password alone', async () => {
     const { user, token } = await userWith(['totp']);
-    const wrong = await t.http
+    const wrong = await t
+      .as(token)
       .delete('/api/me/two-factor/totp')
-      .auth(token, { type: 'bearer' })
       .send({ password: 'nope-nope-nope' });
     expect(wrong.status).toBe(403);
     expect(wrong.body.code).toBe('INVALID_PASSWORD');
-    await t.http
+    await t
+      .as(token)
       .delete('/api/me/two-factor/totp')
-      .auth(token, { type: 'bearer' })
       .send({ password: user.password })
       .expect(204);
     expect((await signIn(t, user)).status).toBe('authenticated');

@@ -22,6 +22,8 @@ export const BOOTSTRAP_ADMIN = {
 export interface TestApp {
   app: NestExpressApplication;
   http: TestAgent;
+  /** Requests that carry `token` as `Authorization: Bearer`. */
+  as(token: string): TestAgent;
   clock: FakeClock;
   config: AppConfig;
   /** The real SMTP server every mail of this app goes to. */
@@ -64,6 +66,7 @@ export async function startTestApp(
   return {
     app,
     http: request(app.getHttpServer()),
+    as: (token) => request.agent(app.getHttpServer()).auth(token, { type: 'bearer' }),
     clock,
     config,
     mail,

@@ -1,4 +1,5 @@
-import type { TestUser } from './factories';
+import type { Role } from 'src/access/principal';
+import { createAccountWithUser, createUser, signIn, type TestUser } from './factories';
 import { totpCode } from './independent-totp';
 import type { TestApp } from './test-app';
 
@@ -9,14 +10,14 @@ export async function enableEmailMethod(
   accessToken: string,
   address: string,
 ) {
-  await t.http
+  await t
+    .as(accessToken)
     .post('/api/me/two-factor/email')
-    .auth(accessToken, { type: 'bearer' })
     .send({ password: user.password, email: address })
     .expect(202);
-  await t.http
+  await t
+    .as(accessToken)
     .post('/api/me/two-factor/email/confirm')
-    .auth(accessToken, { type: 'bearer' })
     .send({ code: t.mail.latestCodeFor(address) })
     .expect(200);
 }
@@ -27,15 +28,15 @@ export async function enableTotpMethod(
   user: TestUser,
   accessToken: string,
 ): Promise<string> {
-  const enrolment = await t.http
+  const enrolment = await t
+    .as(accessToken)
     .post('/api/me/two-factor/totp')
-    .auth(accessToken, { type: 'bearer' })
     .send({ password: user.password })
     .expect(201);
   const secret = enrolment.body.secret as string;
-  await t.http
+  await t
+    .as(accessToken)
     .post('/api/me/two-factor/totp/confirm')
-    .auth(accessToken, { type: 'bearer' })
     .send({ code: totpCode(secret, t.clock.now().getTime()) })
     .expect(200);
   return secret;
@@ -77,4 +78,29 @@ export async function signInWithApp(
     .send({ challengeToken, code: totpCode(secret, t.clock.now().getTime()) })
     .expect(200);
   return session.body as { accessToken: string; refreshToken: string };
+}
+
+/**
+ * A user (in a new account unless `accountId` is given) with these methods turned on through
+ * the API, the clock at a fresh TOTP step. `token` is its password session, `secret` the app's
+ * key, `address` where its email codes go.
+ */
+export async function userWithMethods(
+  t: TestApp,
+  methods: ('totp' | 'email')[],
+  options: { accountId?: string; role?: Role } = {},
+) {
+  const role = options.role ?? 'member';
+  const user = options.accountId
+    ? await createUser(t, options.accountId, role)
+    : await createAccountWithUser(t, role);
+  const token = (await signIn(t, user)).accessToken;
+  let secret = '';
+  const address = `codes-${user.id.slice(0, 8)}@example.org`;
+  for (const method of methods) {
+    if (method === 'totp') secret = await enableTotpMethod(t, user, token);
+    else await enableEmailMethod(t, user, token, address);
+  }
+  nextTotpStep(t);
+  return { user, token, secret, address };
 }
