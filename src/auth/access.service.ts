@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from 'src/access/principal';
-import { TokensService } from 'src/access/tokens.service';
+import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { PolicyService } from 'src/policy/policy.service';
@@ -24,40 +24,64 @@ export class AccessService {
   ) {}
 
   /**
-   * A challenge token opens nothing (S1). The user is re-read on each request so a bumped
-   * session version, a disabled user or a changed role takes effect at once (S4), and an
-   * access token's session must still be live (logout, a removed trusted device: S6), and a
-   * setup token's sign-in still pending (S7).
+   * A challenge token opens nothing (S1); an access token is resumed as its session stands now;
+   * a setup token only while its sign-in is still pending (S7).
    */
   async authenticate(bearer: string): Promise<Principal> {
     const token = this.tokens.verifyBearer(bearer);
     if (token.kind === 'challenge') {
       throw new AppException(ErrorCode.TWO_FACTOR_REQUIRED, 'Complete the second factor first');
     }
-    const [user, live] = await Promise.all([
+    if (token.kind === 'access') return this.resume(token.claims);
+    const [user, pending] = await Promise.all([
       this.users.findById(token.claims.sub),
-      token.kind === 'access'
-        ? this.sessions.isLive(token.claims.sid)
-        : this.challenges.isPending(token.claims.cid),
+      this.challenges.isPending(token.claims.cid),
     ]);
-    if (token.kind === 'setup' && !live) throw setupSpent();
-    if (!user || !user.active || user.sessionVersion !== token.claims.sv || !live) {
-      throw new AppException(ErrorCode.UNAUTHENTICATED, 'The session has ended; sign in again');
-    }
-    const principal = { userId: user.id, accountId: user.accountId, role: user.role };
-    return token.kind === 'access'
-      ? {
-          ...principal,
-          tokenKind: 'access',
-          secondFactor: token.claims.mfa,
-          sessionId: token.claims.sid,
-          deviceId: token.claims.did,
-        }
-      : { ...principal, tokenKind: 'setup', secondFactor: false, sessionId: token.claims.cid };
+    if (!pending) throw setupSpent();
+    if (!isCurrent(user, token.claims.sv)) throw sessionEnded();
+    return {
+      ...principalOf(user),
+      tokenKind: 'setup',
+      secondFactor: false,
+      sessionId: token.claims.cid,
+    };
+  }
+
+  /**
+   * A full session from its claims (an access token's, or those the admin panel keeps). The
+   * user is re-read so a bumped session version, a disabled user or a changed role takes
+   * effect at once (S4), and the session must still be live: not logged out, not past its end,
+   * not ended with the trusted device it skipped the second factor on (S6).
+   */
+  async resume(session: AccessClaims): Promise<Principal> {
+    const [user, live] = await Promise.all([
+      this.users.findById(session.sub),
+      this.sessions.isLive(session.sid),
+    ]);
+    if (!isCurrent(user, session.sv) || !live) throw sessionEnded();
+    return {
+      ...principalOf(user),
+      tokenKind: 'access',
+      secondFactor: session.mfa,
+      sessionId: session.sid,
+      deviceId: session.did,
+    };
   }
 
   /** A1: 2FA is mandatory for this user and none of `methods` is left to satisfy it. */
   async lacksRequiredMethod(user: User, methods: readonly string[]): Promise<boolean> {
     return methods.length === 0 && (await this.policy.isMandatory(user.accountId));
   }
+}
+
+function isCurrent(user: User | null, sessionVersion: number): user is User {
+  return !!user && user.active && user.sessionVersion === sessionVersion;
+}
+
+function principalOf(user: User) {
+  return { userId: user.id, accountId: user.accountId, role: user.role };
+}
+
+function sessionEnded(): AppException {
+  return new AppException(ErrorCode.UNAUTHENTICATED, 'The session has ended; sign in again');
 }
