@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { createAccountWithUser, signIn } from './support/factories';
 import { TcpProxy } from './support/tcp';
 import { startTestApp } from './support/test-app';
 
@@ -19,7 +20,7 @@ describe('Database', () => {
   );
 
   (onMariaDb ? it : it.skip)(
-    'health answers 503 while the database is away and recovers by itself',
+    'C2: while the database is away every route answers 503 DATABASE_UNAVAILABLE at once, and all recovers by itself',
     async () => {
       const database = new URL(process.env.E2E_DATABASE_URL!);
       const proxy = new TcpProxy({ host: database.hostname, port: Number(database.port || 3306) });
@@ -29,15 +30,29 @@ describe('Database', () => {
         viaProxy.host = `127.0.0.1:${port}`;
         return viaProxy.toString();
       });
+      const user = await createAccountWithUser(t, 'member');
+      const { accessToken } = await signIn(t, user);
+      const login = () =>
+        t.http.post('/api/auth/login').send({ email: user.email, password: user.password });
       try {
         await t.http.get('/api/health').expect(200);
         await proxy.close();
-        const down = await t.http.get('/api/health');
-        expect(down.status).toBe(503);
-        expect(down.body).toMatchObject({ code: 'DATABASE_UNAVAILABLE', database: 'down' });
+        for (const send of [
+          () => t.http.get('/api/health'),
+          login,
+          () => t.as(accessToken).get('/api/me'),
+          () => t.as(accessToken).get('/api/me/trusted-devices'),
+        ]) {
+          const started = Date.now();
+          const down = await send();
+          expect(Date.now() - started).toBeLessThan(3_000);
+          expect(down.status).toBe(503);
+          expect(down.body.code).toBe('DATABASE_UNAVAILABLE');
+        }
         await proxy.listen(port);
-        const recovered = await t.http.get('/api/health');
-        expect(recovered.status).toBe(200);
+        await t.http.get('/api/health').expect(200);
+        await login().expect(200);
+        await t.as(accessToken).get('/api/me').expect(200);
       } finally {
         await proxy.listen(port).catch(() => undefined);
         await t.close();

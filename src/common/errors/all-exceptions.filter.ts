@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppException } from './app.exception';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { ERROR_STATUS, ErrorCode } from './error-code';
 
 interface ErrorBody {
@@ -47,6 +48,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
         code: exception.code,
         message: exception.message,
         ...exception.details,
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Database unreachable: ${String(exception)}`);
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        code: ErrorCode.DATABASE_UNAVAILABLE,
+        message: 'The database is unreachable; try again shortly',
       };
     }
     if (exception instanceof HttpException) {
