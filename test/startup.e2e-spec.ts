@@ -1,7 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import { MARIADB_MIGRATIONS } from 'src/database/migrations';
 import { MainProcess, runMainUntilExit } from './support/run-main';
+import { freshDatabaseUrl } from './support/test-database';
 
 const varDir = () => mkdtempSync(join(tmpdir(), 'gatekeeper-start-'));
 
@@ -59,4 +62,40 @@ describe('Start-up and shutdown', () => {
     expect(run.stdout).toContain('SIGTERM: shutting down');
     expect(run.stderr).toBe('');
   });
+
+  (process.env.E2E_DATABASE_URL ? it : it.skip)(
+    'C1: instances started together on an empty database all come up, with one set of migrations and one administrator',
+    async () => {
+      const database = await freshDatabaseUrl();
+      const instances = Array.from(
+        { length: 3 },
+        () =>
+          new MainProcess({
+            GATEKEEPER_VAR_DIR: varDir(),
+            PORT: '0',
+            DATABASE_URL: database.url,
+            ADMIN_EMAIL: 'first-admin@example.com',
+            ADMIN_PASSWORD: 'first admin password',
+          }),
+      );
+      try {
+        await Promise.all(instances.map((main) => main.waitForOutput(/Listening on/)));
+        const connection = await createConnection(database.url);
+        try {
+          const [users] = await connection.query<RowDataPacket[]>('SELECT email FROM users');
+          expect(users.map((row) => row.email as string)).toEqual(['first-admin@example.com']);
+          const [migrations] = await connection.query<RowDataPacket[]>(
+            'SELECT COUNT(*) AS count FROM migrations',
+          );
+          expect(Number(migrations[0].count)).toBe(MARIADB_MIGRATIONS.length);
+        } finally {
+          await connection.end();
+        }
+      } finally {
+        for (const main of instances) main.signal('SIGTERM');
+        await Promise.all(instances.map((main) => main.exited));
+        await database.drop();
+      }
+    },
+  );
 });

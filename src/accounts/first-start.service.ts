@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { withDatabaseLock } from 'src/database/database-lock';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { UsersService } from 'src/users/users.service';
@@ -27,9 +30,17 @@ export class FirstStartService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** C1: under a database lock, so instances started together create one administrator. */
+  onApplicationBootstrap(): Promise<void> {
+    return withDatabaseLock(this.dataSource, 'gatekeeper:first-start', () =>
+      this.createFirstAdmin(),
+    );
+  }
+
+  private async createFirstAdmin(): Promise<void> {
     if ((await this.users.countAll()) > 0) return;
     const given = this.config.bootstrapAdmin;
     if (!given && this.config.production) {

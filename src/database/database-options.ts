@@ -26,7 +26,6 @@ export function dataSourceOptions(
     url: database.url,
     entities,
     migrations: MARIADB_MIGRATIONS,
-    migrationsRun: true,
     synchronize: false,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',

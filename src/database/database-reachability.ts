@@ -18,7 +18,6 @@ export async function checkDatabaseReachable(
     ...dataSourceOptions(database),
     entities: [],
     migrations: [],
-    migrationsRun: false,
     synchronize: false,
   });
   try {

@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { DataSource } from 'typeorm';
+import { withDatabaseLock } from './database-lock';
 import { dataSourceOptions } from './database-options';
 import { Transactions } from './transactions';
 
@@ -17,6 +19,14 @@ import { Transactions } from './transactions';
         autoLoadEntities: true,
         retryAttempts: 0,
       }),
+      // Migrations run here, under a database lock, rather than by TypeORM on its own (C1).
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await withDatabaseLock(dataSource, 'gatekeeper:migrations', () =>
+          dataSource.runMigrations(),
+        );
+        return dataSource;
+      },
     }),
   ],
   providers: [Transactions],
