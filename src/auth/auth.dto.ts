@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsText, trimString } from 'src/common/http/validation';
-import { IsEmail, IsOptional, IsString, Length } from 'class-validator';
+import { IsEmailAddress, trimString } from 'src/common/http/validation';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
 
@@ -11,8 +11,7 @@ export const SETUP_METHODS = [...TWO_FACTOR_METHODS].sort();
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(trimString)
-  @IsEmail()
-  @IsText(1, 254)
+  @IsEmailAddress()
   email!: string;
 
   /** Any length up to the maximum is checked, so a short wrong password is just wrong, not invalid. */

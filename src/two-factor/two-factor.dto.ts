@@ -1,10 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsText, trimString } from 'src/common/http/validation';
+import { IsEmailAddress, IsText, trimString } from 'src/common/http/validation';
 import {
   IsBoolean,
-  IsEmail,
   IsIn,
   IsOptional,
   IsString,
@@ -59,8 +58,7 @@ export class StartEmailSetupDto extends OptionalPasswordDto {
     description: 'May differ from the login email.',
   })
   @Transform(trimString)
-  @IsEmail()
-  @IsText(1, 254)
+  @IsEmailAddress()
   email!: string;
 }
 

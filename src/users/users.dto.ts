@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsText, trimString } from 'src/common/http/validation';
-import { IsEmail, IsIn, IsString, Length } from 'class-validator';
+import { IsEmailAddress, IsText, trimString } from 'src/common/http/validation';
+import { IsIn, IsString, Length } from 'class-validator';
 import { ROLES, type Role } from 'src/access/principal';
 import type { User } from './user.entity';
 
@@ -11,8 +11,7 @@ export const PASSWORD_MAX = 128;
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
   @Transform(trimString)
-  @IsEmail()
-  @IsText(1, 254)
+  @IsEmailAddress()
   email!: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 120 })

@@ -5,6 +5,8 @@ export enum ErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   MALFORMED_JSON = 'MALFORMED_JSON',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  HEADERS_TOO_LARGE = 'HEADERS_TOO_LARGE',
+  MALFORMED_REQUEST = 'MALFORMED_REQUEST',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
@@ -30,10 +32,15 @@ export enum ErrorCode {
 }
 
 /** Exhaustive: adding a code without a status does not compile. */
-export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
+/** Node's HTTP parser answers it; Nest's HttpStatus does not list it. */
+const REQUEST_HEADER_FIELDS_TOO_LARGE = 431;
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.VALIDATION_FAILED]: HttpStatus.BAD_REQUEST,
   [ErrorCode.MALFORMED_JSON]: HttpStatus.BAD_REQUEST,
   [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.HEADERS_TOO_LARGE]: REQUEST_HEADER_FIELDS_TOO_LARGE,
+  [ErrorCode.MALFORMED_REQUEST]: HttpStatus.BAD_REQUEST,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorCode.INVALID_CREDENTIALS]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.UNAUTHENTICATED]: HttpStatus.UNAUTHORIZED,

@@ -39,5 +39,28 @@ export function bodyParsers(): (RequestHandler | ErrorRequestHandler)[] {
     express.json({ limit: BODY_LIMIT }),
     express.urlencoded({ limit: BODY_LIMIT, extended: false }),
     explainParserError,
+    refuseDeepNesting,
   ];
 }
+
+/** No request body of this API nests deeper than a few levels. */
+const MAX_DEPTH = 32;
+
+/**
+ * I4: a body nested thousands of levels deep parses, then overflows the stack of the
+ * recursive validators after it: refuse it first, walking it without recursion.
+ */
+const refuseDeepNesting: RequestHandler = (request, _response, next) => {
+  const pending: [unknown, number][] = [[request.body, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) {
+      return next(
+        new AppException(ErrorCode.VALIDATION_FAILED, 'The request body is nested too deeply'),
+      );
+    }
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  next();
+};

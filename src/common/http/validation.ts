@@ -5,7 +5,7 @@ import {
   type ValidationPipeOptions,
 } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { buildMessage, IsString, validate, ValidateBy } from 'class-validator';
+import { buildMessage, isEmail, IsString, validate, ValidateBy } from 'class-validator';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 
@@ -66,6 +66,13 @@ const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
  * points: `@Length` skips variation selectors, so a string it passes could overflow the
  * column), without lone surrogates (utf8mb4 cannot store them) or control characters (I4).
  */
+function isText(value: unknown, min: number, max: number): value is string {
+  if (typeof value !== 'string') return false;
+  if (LONE_SURROGATE.test(value) || CONTROL_CHARACTER.test(value)) return false;
+  const length = [...value].length;
+  return length >= min && length <= max;
+}
+
 export function IsText(min: number, max: number): PropertyDecorator {
   return applyDecorators(
     IsString(),
@@ -73,16 +80,22 @@ export function IsText(min: number, max: number): PropertyDecorator {
       name: 'isText',
       constraints: [min, max],
       validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string') return false;
-          if (LONE_SURROGATE.test(value) || CONTROL_CHARACTER.test(value)) return false;
-          const length = [...value].length;
-          return length >= min && length <= max;
-        },
+        validate: (value: unknown) => isText(value, min, max),
         defaultMessage: buildMessage(
           (each) => `${each}$property must be one line of ${min} to ${max} characters`,
         ),
       },
     }),
   );
+}
+
+/** An email address that fits the column; checked as text first (`isEmail` throws on lone surrogates). */
+export function IsEmailAddress(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isEmailAddress',
+    validator: {
+      validate: (value: unknown) => isText(value, 3, 254) && isEmail(value),
+      defaultMessage: buildMessage((each) => `${each}$property must be an email`),
+    },
+  });
 }
