@@ -39,6 +39,10 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
 
   afterAll(() => t.close());
 
+  it('loads AdminJS without changing the process environment (NODE_ENV stays as Jest set it)', () => {
+    expect(process.env.NODE_ENV).toBe('test');
+  });
+
   const api = (panel: TestAgent, path: string) =>
     panel.get(`/admin/api/resources/${path}`).set('Sec-Fetch-Site', 'same-origin').then(keep);
 
