@@ -11,6 +11,8 @@ export default tseslint.config(
       'node_modules/',
       'var/',
       'coverage/',
+      'admin-bundle/',
+      'screenshots/',
       'eslint.config.mjs',
       '.dependency-cruiser.cjs',
     ],

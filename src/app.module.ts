@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { AccessModule } from './access/access.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
+import { AdminPanelModule } from './admin-panel/admin-panel.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
@@ -21,11 +22,12 @@ import { UsersModule } from './users/users.module';
 /**
  * The whole product, by layer: foundation (config, common, database, audit, mail, rate limits,
  * access), domain (accounts, users, sessions, devices, policy), two-factor, auth, and the
- * admin leaf. Configuration is loaded once by the caller and passed in.
+ * admin leaves. Configuration is loaded once by the caller and passed in. The AdminJS panel is
+ * opt-in because loading it needs ESM (`node --experimental-vm-modules` under Jest).
  */
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: { adminPanel?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -45,6 +47,7 @@ export class AppModule implements NestModule {
         AuthModule,
         AdminModule,
         HealthModule,
+        ...(options.adminPanel ? [AdminPanelModule.forRoot()] : []),
       ],
     };
   }

@@ -19,12 +19,15 @@ async function main(): Promise<void> {
   const unreachable = await checkDatabaseReachable(config.database);
   if (unreachable) return fail(unreachable);
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    logger: new StartupLogger({
-      logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
-    }),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, { adminPanel: true }),
+    {
+      bodyParser: false,
+      logger: new StartupLogger({
+        logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+      }),
+    },
+  );
   configureApp(app, config);
   stopGracefullyOn(app, ['SIGTERM', 'SIGINT']);
   await app.listen(config.port);
@@ -50,7 +53,9 @@ function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]
 function printWelcome(url: string, firstStart: FirstStartService): void {
   const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   const logger = new Logger('Gatekeeper');
-  logger.log(`Listening on ${base} — API docs at ${base}/api/docs, health at ${base}/api/health`);
+  logger.log(
+    `Listening on ${base} — admin panel at ${base}/admin, API docs at ${base}/api/docs, health at ${base}/api/health`,
+  );
   const admin = firstStart.createdAdmin;
   if (!admin) return;
   const password = admin.generatedPassword ?? '<ADMIN_PASSWORD>';

@@ -3,6 +3,8 @@ import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageDto, PageQueryDto } from 'src/common/http/page-query.dto';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-event.entity';
 
+export { AUDIT_EVENT_TYPES };
+
 export class ListAuditEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     format: 'uuid',

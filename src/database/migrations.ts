@@ -3,6 +3,7 @@ import { TwoFactor1795825272758 } from './migrations/mariadb/1795825272758-TwoFa
 import { AuditDetail1795827694396 } from './migrations/mariadb/1795827694396-AuditDetail';
 import { Hardening1795840252812 } from './migrations/mariadb/1795840252812-Hardening';
 import { TrustedDevicesPolicyRecovery1795827052034 } from './migrations/mariadb/1795827052034-TrustedDevicesPolicyRecovery';
+import { PanelSessions1795850000000 } from './migrations/mariadb/1795850000000-PanelSessions';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
 export const MARIADB_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MARIADB_MIGRATIONS = [
   TrustedDevicesPolicyRecovery1795827052034,
   AuditDetail1795827694396,
   Hardening1795840252812,
+  PanelSessions1795850000000,
 ];

@@ -26,6 +26,6 @@ import { RedisRateLimitStore } from './redis-rate-limit.store';
     { provide: APP_GUARD, useClass: RateLimitGuard },
     AttemptLimiter,
   ],
-  exports: [AttemptLimiter],
+  exports: [AttemptLimiter, RateLimitStore],
 })
 export class RateLimitModule {}

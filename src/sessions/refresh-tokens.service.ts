@@ -110,7 +110,8 @@ export class RefreshTokensService {
     await this.tokens.update({ familyId: sessionId, revokedAt: IsNull() }, { sessionVersion });
   }
 
-  private async revokeFamily(familyId: string): Promise<void> {
+  /** One session (refresh-token family) ends: sign-out of a session that holds no refresh token. */
+  async revokeFamily(familyId: string): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 }

@@ -57,6 +57,11 @@ export class SessionsService {
     return this.refreshTokens.revoke(refreshToken);
   }
 
+  /** Ends one session by its id, for a holder that keeps no refresh token (the admin panel). */
+  end(sessionId: string): Promise<void> {
+    return this.refreshTokens.revokeFamily(sessionId);
+  }
+
   /**
    * S4: every access and refresh token of the user stops working at once. With `keepSessionId`
    * that one session survives (a password change keeps the caller signed in).

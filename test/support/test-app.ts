@@ -38,6 +38,8 @@ export async function startTestApp(
   env: Record<string, string> = {},
   /** Lets a test route the app's database connection, e.g. through a proxy it controls. */
   rewriteDatabaseUrl: (url: string) => string = (url) => url,
+  /** The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project). */
+  options: { adminPanel?: boolean } = {},
 ): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   const mail = new SmtpCapture();
@@ -53,7 +55,9 @@ export async function startTestApp(
   });
   const clock = new FakeClock();
   const logs = new CapturedLogs();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, options)],
+  })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();

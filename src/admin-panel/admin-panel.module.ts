@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AccessModule } from 'src/access/access.module';
+import { AuditModule } from 'src/audit/audit.module';
+import { AuthModule } from 'src/auth/auth.module';
+import { PolicyModule } from 'src/policy/policy.module';
+import { RateLimitModule } from 'src/rate-limit/rate-limit.module';
+import { SessionsModule } from 'src/sessions/sessions.module';
+import { UsersModule } from 'src/users/users.module';
+import { importAdminJs } from './panel-bundle';
+import { PanelGateway } from './panel-gateway';
+import { ADMINJS, PanelLoader } from './panel.loader';
+import { PanelSession } from './panel-session.entity';
+import { PanelSessionStore } from './panel-session.store';
+
+/**
+ * The AdminJS panel at /admin: Settings > Users, audit events and the 2FA policy. What it uses
+ * of the product is reached through PanelGateway only; it owns one table, panel_sessions.
+ */
+@Module({})
+export class AdminPanelModule {
+  /** AdminJS is ESM-only: imported with import() before Nest wires the module. */
+  static async forRoot(): Promise<DynamicModule> {
+    const adminjs = await importAdminJs();
+    return {
+      module: AdminPanelModule,
+      imports: [
+        AccessModule,
+        AuditModule,
+        AuthModule,
+        UsersModule,
+        SessionsModule,
+        PolicyModule,
+        RateLimitModule,
+        // The app loads the entities its modules register (autoLoadEntities).
+        TypeOrmModule.forFeature([PanelSession]),
+      ],
+      providers: [
+        { provide: ADMINJS, useValue: adminjs },
+        PanelGateway,
+        {
+          provide: PanelSessionStore,
+          inject: [getRepositoryToken(PanelSession)],
+          useFactory: (sessions: Repository<PanelSession>) => new PanelSessionStore(sessions),
+        },
+        PanelLoader,
+      ],
+    };
+  }
+}

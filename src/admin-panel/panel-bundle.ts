@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * AdminJS's front-end bundle lives in a git-ignored, non-dot folder (Express 5 will not serve
+ * dot folders). It is built ahead (`npm start` runs this file first; the panel builds it at
+ * start when it is missing, before listening) and AdminJS never bundles or watches on its own.
+ */
+export function panelBundleDir(): string {
+  return resolve(process.env.ADMIN_JS_TMP_DIR ?? join(__dirname, '..', '..', 'admin-bundle'));
+}
+
+export type AdminJSModule = typeof import('adminjs');
+
+/**
+ * AdminJS decides between its production bundles and development ones (with a rollup watcher)
+ * from NODE_ENV, read when it is first imported and when it bundles. The panel always wants
+ * production, so NODE_ENV is 'production' for those moments only and put back after: the rest
+ * of the process (Express, the product) keeps the environment it was started with.
+ */
+async function asProduction<T>(work: () => Promise<T>): Promise<T> {
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await work();
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
+}
+
+/** AdminJS is ESM-only: loaded with import(), with its bundle folder set before it reads it. */
+export function importAdminJs(): Promise<AdminJSModule> {
+  process.env.ADMIN_JS_TMP_DIR = panelBundleDir();
+  return asProduction(() => import('adminjs'));
+}
+
+/**
+ * Builds the components bundle if it is missing (or when asked), then tells AdminJS never to
+ * bundle again: @adminjs/express calls `initialize()` in the background, which would rebuild it
+ * whenever the app itself runs with NODE_ENV=production.
+ */
+export async function ensurePanelBundle(
+  admin: { initialize(): Promise<void> },
+  rebuild = false,
+): Promise<void> {
+  if (rebuild || !existsSync(join(panelBundleDir(), 'bundle.js'))) {
+    await asProduction(async () => {
+      delete process.env.ADMIN_JS_SKIP_BUNDLE;
+      await admin.initialize();
+    });
+  }
+  process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+}
+
+async function buildAhead(): Promise<void> {
+  const { default: AdminJS } = await importAdminJs();
+  await ensurePanelBundle(new AdminJS({ rootPath: '/admin' }), true);
+  process.stdout.write(`Admin panel bundle built in ${panelBundleDir()}\n`);
+}
+
+if (require.main === module) void buildAhead();

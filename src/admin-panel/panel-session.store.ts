@@ -1,0 +1,54 @@
+import { Store, type SessionData } from 'express-session';
+import { LessThan, type Repository } from 'typeorm';
+import { PanelSession } from './panel-session.entity';
+
+const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
+type Done<T = void> = (error?: unknown, value?: T) => void;
+
+/**
+ * express-session's store over one TypeORM table. Expired rows are refused on read and swept
+ * now and then on write; every statement is parameterised by TypeORM.
+ */
+export class PanelSessionStore extends Store {
+  private writes = 0;
+
+  constructor(private readonly sessions: Repository<PanelSession>) {
+    super();
+  }
+
+  override get(id: string, done: Done<SessionData | null>): void {
+    this.run(done, async () => {
+      const row = await this.sessions.findOneBy({ id });
+      if (!row || row.expiresAt <= Date.now()) return null;
+      return JSON.parse(row.data) as SessionData;
+    });
+  }
+
+  override set(id: string, session: SessionData, done?: Done): void {
+    this.run(done, async () => {
+      const expiresAt = session.cookie.expires
+        ? new Date(session.cookie.expires).getTime()
+        : Date.now() + DEFAULT_TTL_MS;
+      await this.sessions.upsert({ id, expiresAt, data: JSON.stringify(session) }, ['id']);
+      if (++this.writes % 100 === 0)
+        await this.sessions.delete({ expiresAt: LessThan(Date.now()) });
+    });
+  }
+
+  override touch(id: string, session: SessionData, done?: Done): void {
+    this.set(id, session, done);
+  }
+
+  override destroy(id: string, done?: Done): void {
+    this.run(done, async () => {
+      await this.sessions.delete({ id });
+    });
+  }
+
+  private run<T>(done: Done<T> | undefined, work: () => Promise<T>): void {
+    work().then(
+      (value) => done?.(undefined, value),
+      (error: unknown) => done?.(error),
+    );
+  }
+}

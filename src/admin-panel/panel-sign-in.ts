@@ -1,0 +1,212 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { SessionData } from 'express-session';
+import { clientInfoOf } from 'src/common/http/client-info';
+import type { AccessClaims } from 'src/access/tokens.service';
+import {
+  PanelRefusal,
+  type PanelGateway,
+  type PanelGrant,
+  type PanelMethod,
+} from './panel-gateway';
+import { codePage, passwordPage, refusedPage } from './panel-pages';
+import { panelAdminOf, type PanelAdmin } from './panel-resources';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** After the password: the login challenge, held on the server only. */
+    challenge?: { token: string; method: PanelMethod; methods: PanelMethod[]; emailHint?: string };
+    /**
+     * After the second factor: the claims of the product session the sign-in opened, resumed
+     * on every request (AccessService.resume). Never sent to the browser.
+     */
+    access?: AccessClaims;
+    /** Who that session stands for, refreshed on every request; AdminJS reads it as `currentAdmin`. */
+    adminUser?: PanelAdmin;
+    /** A message for the next page, shown once. */
+    notice?: string;
+    refusal?: string;
+  }
+}
+
+export const DEVICE_COOKIE = 'gk_panel_device';
+const DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+const SETUP_MESSAGE =
+  'The admin panel needs a second factor and your account has none yet. Sign in through the ' +
+  'API and set one up (POST /api/me/two-factor/totp for an authenticator app, or ' +
+  '/api/me/two-factor/email), then sign in here again.';
+const MEMBERS_MESSAGE =
+  'You signed in correctly, but the admin panel is for administrators only. Ask an ' +
+  'administrator of your account if you need something changed.';
+
+/**
+ * Two steps (P4, A5): the password, then the code of the user's method, each answered by the
+ * product's own login services. The session id is regenerated at each step; only an
+ * administrator who passed the second factor (or a trusted device) gets `adminUser`.
+ */
+export function signInRoutes(gateway: PanelGateway, productName: string): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const limited = async (request: Request, response: Response, next: () => void) => {
+    if (await gateway.allowSignInAttempt(clientInfoOf(request).ip)) return next();
+    response.status(429).send(passwordPage(productName, 'Too many attempts; wait a minute.'));
+  };
+
+  router.get('/login', (request, response) => {
+    const session = request.session;
+    if (session.adminUser) return response.redirect('/admin');
+    const notice = takeNotice(session);
+    response.setHeader('Cache-Control', 'no-store');
+    if (session.refusal) return response.send(refusedPage(productName, session.refusal));
+    if (session.challenge) return response.send(codePage(productName, session.challenge, notice));
+    response.send(passwordPage(productName, notice));
+  });
+
+  router.post('/login', form, limited, async (request, response) => {
+    const { email, password } = fields(request, 'email', 'password');
+    const client = clientInfoOf(request);
+    await regenerate(request);
+    try {
+      const step = await gateway.signInWithPassword(email, password, deviceCookie(request), client);
+      if (step.status === 'code_required') {
+        const { challengeToken: token, method, methods, emailHint } = step;
+        request.session.challenge = { token, method, methods, emailHint };
+      } else if (step.status === 'setup_required') {
+        request.session.refusal = SETUP_MESSAGE;
+      } else {
+        await admit(gateway, request, step.grant);
+      }
+    } catch (error) {
+      request.session.notice = refusalMessage(error);
+    }
+    response.redirect(request.session.adminUser ? '/admin' : '/admin/login');
+  });
+
+  router.post('/login/code', form, limited, async (request, response) => {
+    const challenge = request.session.challenge;
+    if (!challenge) return response.redirect('/admin/login');
+    const { code, rememberDevice } = fields(request, 'code', 'rememberDevice');
+    try {
+      const verified = await gateway.verifyCode(
+        challenge.token,
+        code,
+        rememberDevice === 'true',
+        clientInfoOf(request),
+      );
+      await regenerate(request);
+      if (verified.deviceToken) {
+        response.cookie(DEVICE_COOKIE, verified.deviceToken, {
+          httpOnly: true,
+          secure: request.secure,
+          sameSite: 'strict',
+          path: '/admin',
+          maxAge: DEVICE_TTL_MS,
+        });
+      }
+      await admit(gateway, request, verified.grant);
+    } catch (error) {
+      // A challenge that is spent, expired or locked cannot be retried: back to the password.
+      if (!(error instanceof PanelRefusal) || error.code !== 'INVALID_CODE') {
+        delete request.session.challenge;
+      }
+      request.session.notice = refusalMessage(error);
+    }
+    response.redirect(request.session.adminUser ? '/admin' : '/admin/login');
+  });
+
+  router.post('/login/method', form, limited, async (request, response) => {
+    const challenge = request.session.challenge;
+    const { method } = fields(request, 'method');
+    if (challenge && challenge.methods.includes(method as PanelMethod)) {
+      try {
+        const switched = await gateway.switchMethod(challenge.token, method as PanelMethod);
+        request.session.challenge = { ...challenge, ...switched };
+      } catch (error) {
+        request.session.notice = refusalMessage(error);
+      }
+    }
+    response.redirect('/admin/login');
+  });
+
+  router.post('/login/resend', limited, async (request, response) => {
+    const challenge = request.session.challenge;
+    if (challenge) {
+      try {
+        await gateway.resendCode(challenge.token);
+        request.session.notice = 'We sent you another code.';
+      } catch (error) {
+        request.session.notice = refusalMessage(error);
+      }
+    }
+    response.redirect('/admin/login');
+  });
+
+  /** Ends the product session the panel held (like the API's logout), then the panel's own. */
+  const signOut = async (request: Request, response: Response) => {
+    const claims = request.session.access;
+    if (claims) await gateway.endSession(claims);
+    request.session.destroy(() => {
+      response.clearCookie('gk_panel', { path: '/admin' });
+      response.redirect('/admin/login');
+    });
+  };
+  router.post('/login/restart', signOut);
+  router.post('/logout', signOut);
+  router.get('/logout', signOut);
+  return router;
+}
+
+/**
+ * The session the sign-in opened is resumed as the product sees it. Members and sessions without
+ * a second factor end on a refusal, never inside the panel, and the session they opened is ended
+ * at once: nothing else holds it.
+ */
+async function admit(gateway: PanelGateway, request: Request, grant: PanelGrant): Promise<void> {
+  delete request.session.challenge;
+  const principal = await gateway.resume(grant.claims);
+  if (!principal) {
+    request.session.notice = 'Your session has ended; sign in again.';
+  } else if (!principal.secondFactor) {
+    await gateway.endSession(grant.claims);
+    request.session.refusal = SETUP_MESSAGE;
+  } else if (principal.role !== 'admin') {
+    await gateway.endSession(grant.claims);
+    request.session.refusal = MEMBERS_MESSAGE;
+  } else {
+    request.session.access = grant.claims;
+    request.session.adminUser = panelAdminOf(principal, grant);
+  }
+}
+
+/** A new session id, carrying nothing over: each step starts from a fresh session (A5). */
+export function regenerate(request: Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    request.session.regenerate((error) => (error ? reject(error as Error) : resolve())),
+  );
+}
+
+function takeNotice(session: Partial<SessionData>): string | undefined {
+  const notice = session.notice;
+  delete session.notice;
+  return notice;
+}
+
+function fields<K extends string>(request: Request, ...names: K[]): Record<K, string> {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    names.map((name) => [name, typeof body[name] === 'string' ? body[name] : '']),
+  ) as Record<K, string>;
+}
+
+function deviceCookie(request: Request): string | undefined {
+  for (const pair of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = pair.trim().split('=');
+    if (key === DEVICE_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function refusalMessage(error: unknown): string {
+  if (error instanceof PanelRefusal) return error.message;
+  throw error;
+}

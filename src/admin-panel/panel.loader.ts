@@ -1,0 +1,74 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Application } from 'express';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.module';
+import { ensurePanelBundle, type AdminJSModule } from './panel-bundle';
+import { PanelGateway } from './panel-gateway';
+import { panelResources } from './panel-resources';
+import { panelErrors, panelRouter } from './panel-router';
+import { PanelSessionStore } from './panel-session.store';
+import { panelTranslations } from './panel-translations';
+
+/** The AdminJS module, imported once by AdminPanelModule.forRoot. */
+export const ADMINJS = Symbol('adminjs');
+
+interface Layer {
+  name: string;
+}
+
+/**
+ * Builds the AdminJS instance and the admin router, with the panel's own protection and
+ * sign-in in front of AdminJS's routes, then moves it to the top of the Express stack (as
+ * @adminjs/nestjs's ExpressLoader does), so AdminJS reads bodies before the app's parsers. Nest
+ * middleware, guards and filters never see /admin: the router brings its own.
+ */
+@Injectable()
+export class PanelLoader implements OnModuleInit {
+  constructor(
+    @Inject(ADMINJS) private readonly adminjs: AdminJSModule,
+    private readonly gateway: PanelGateway,
+    private readonly store: PanelSessionStore,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { default: AdminJS } = this.adminjs;
+    const admin = new AdminJS({
+      rootPath: '/admin',
+      loginPath: '/admin/login',
+      logoutPath: '/admin/logout',
+      resources: panelResources(this.adminjs, this.gateway),
+      branding: { companyName: this.config.productName, withMadeWithLove: false },
+      locale: { language: 'en', translations: { en: panelTranslations } },
+      settings: { defaultPerPage: 20 },
+    });
+    // Never admin.watch(): outside production it starts a rollup watcher that outlives the app.
+    await ensurePanelBundle(admin);
+    const { default: AdminJSExpress } = await import('@adminjs/express');
+    const router = panelRouter({
+      gateway: this.gateway,
+      store: this.store,
+      productName: this.config.productName,
+      secret: this.config.jwtSecret,
+    });
+    AdminJSExpress.buildRouter(admin, router);
+    router.use(panelErrors());
+
+    const app = this.adapterHost.httpAdapter.getInstance<Application>();
+    // Named `admin`: the layer is found by that name.
+    app.use(admin.options.rootPath, function admin(request, response, next) {
+      router(request, response, next);
+    });
+    moveToTop(app, 'admin');
+  }
+}
+
+function moveToTop(app: Application, name: string): void {
+  const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
+  const index = stack.findIndex((layer) => layer.name === name);
+  const [layer] = stack.splice(index, 1);
+  const first = stack.findIndex((layer) => layer.name === 'expressInit') + 1;
+  stack.splice(first, 0, layer);
+}

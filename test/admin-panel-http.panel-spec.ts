@@ -1,0 +1,264 @@
+import { getRepositoryToken } from '@nestjs/typeorm';
+import type { Response } from 'supertest';
+import type { Repository } from 'typeorm';
+import { PanelSession } from 'src/admin-panel/panel-session.entity';
+import { RefreshToken } from 'src/sessions/refresh-token.entity';
+import { SessionsService } from 'src/sessions/sessions.service';
+import type TestAgent from 'supertest/lib/agent';
+import { createUser, signIn } from './support/factories';
+import { totpCode } from './support/independent-totp';
+import {
+  panelClient,
+  signInToPanel,
+  startPanelApp,
+  userWithApp,
+  type UserWithApp,
+} from './support/panel';
+import type { TestApp } from './support/test-app';
+import { nextTotpStep, signInWithApp } from './support/two-factor';
+
+/** Everything the panel answered in this file, searched at the end for secrets. */
+const answers: string[] = [];
+const keep = (response: Response) => {
+  answers.push(`${JSON.stringify(response.headers)}\n${response.text ?? ''}`);
+  return response;
+};
+
+describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
+  let t: TestApp;
+  let admin: UserWithApp;
+  let colleague: UserWithApp;
+  let stranger: UserWithApp;
+
+  beforeAll(async () => {
+    t = await startPanelApp();
+    admin = await userWithApp(t, 'admin');
+    colleague = await userWithApp(t, 'member', admin.accountId);
+    stranger = await userWithApp(t, 'member');
+  }, 60_000);
+
+  afterAll(() => t.close());
+
+  it('loads AdminJS without changing the process environment (NODE_ENV stays as Jest set it)', () => {
+    expect(process.env.NODE_ENV).toBe('test');
+  });
+
+  const api = (panel: TestAgent, path: string) =>
+    panel.get(`/admin/api/resources/${path}`).set('Sec-Fetch-Site', 'same-origin').then(keep);
+
+  it('P4/A5: the right password alone opens no panel page and no panel API route', async () => {
+    const panel = panelClient(t);
+    await panel
+      .post('/admin/login')
+      .type('form')
+      .send({ email: admin.email, password: admin.password })
+      .expect(302);
+    const codePage = await panel.get('/admin/login').expect(200);
+    expect(codePage.text).toContain('authenticator app');
+
+    for (const page of [
+      '/admin',
+      '/admin/resources/users',
+      `/admin/resources/users/records/${colleague.id}/show`,
+    ]) {
+      const answer = await panel.get(page);
+      expect([answer.status, answer.headers.location]).toEqual([302, '/admin/login']);
+    }
+    for (const route of [
+      'users/actions/list',
+      `users/records/${colleague.id}/show`,
+      `users/records/${colleague.id}/resetTwoFactor`,
+      'audit-events/actions/list',
+      'two-factor-policy/records/account/activate',
+    ]) {
+      expect((await api(panel, route)).status).toBe(401);
+    }
+    const colleagueView = await adminView(colleague.id);
+    expect(colleagueView.twoFactor.methods).toEqual(['totp']);
+  });
+
+  it('A5: a new session id at each step; the cookie is HttpOnly, SameSite=Strict, path /admin', async () => {
+    const panel = panelClient(t);
+    const first = await panel
+      .post('/admin/login')
+      .type('form')
+      .send({ email: admin.email, password: admin.password });
+    nextTotpStep(t);
+    const second = await panel
+      .post('/admin/login/code')
+      .type('form')
+      .send({ code: totpCode(admin.secret, t.clock.now().getTime()) });
+    expect(second.headers.location).toBe('/admin');
+    const cookies = [first, second].map((answer) => String(answer.headers['set-cookie']));
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/^gk_panel=/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      expect(cookie).toMatch(/Path=\/admin;/);
+      expect(cookie).not.toMatch(/Secure/); // plain http here; Secure only behind TLS
+    }
+    const sessionId = (cookie: string) => /^gk_panel=([^;]+)/.exec(cookie)![1];
+    expect(sessionId(cookies[0])).not.toBe(sessionId(cookies[1]));
+    expect((await api(panel, 'users/actions/list')).status).toBe(200);
+
+    const sid = await productSessionOf(sessionId(cookies[1]));
+    expect(await t.app.get(SessionsService).isLive(sid)).toBe(true);
+    await panel.get('/admin/logout').expect(302);
+    expect((await api(panel, 'users/actions/list')).status).toBe(401);
+    // Signing out ends the product session the panel held, as the API's logout does.
+    expect(await t.app.get(SessionsService).isLive(sid)).toBe(false);
+  });
+
+  it('S4: signing out everywhere at the API ends the panel session too', async () => {
+    const other = await userWithApp(t, 'admin', admin.accountId);
+    const panel = panelClient(t);
+    expect(await signInToPanel(t, panel, other)).toBe('/admin');
+    expect((await api(panel, 'users/actions/list')).status).toBe(200);
+    const { accessToken } = await signInWithApp(t, other, other.secret);
+    await t.as(accessToken).post('/api/auth/logout-all').expect(204);
+    expect((await api(panel, 'users/actions/list')).status).toBe(401);
+    const page = await panel.get('/admin/login').expect(200);
+    expect(page.text).toContain('Your session has ended');
+  });
+
+  it('A5: a member with the right password and code is refused, with a clear message', async () => {
+    const panel = panelClient(t);
+    expect(await signInToPanel(t, panel, colleague)).toBe('/admin/login');
+    const page = await panel.get('/admin/login').expect(200);
+    expect(page.text).toContain('the admin panel is for administrators only');
+    expect((await api(panel, 'users/actions/list')).status).toBe(401);
+    // The product session the refused sign-in opened is ended at once: nothing holds it.
+    const families = await t.app
+      .get<Repository<RefreshToken>>(getRepositoryToken(RefreshToken))
+      .findBy({ userId: colleague.id, origin: 'second_factor' });
+    expect(families.length).toBeGreaterThan(0);
+    expect(families.every((row) => row.revokedAt !== null)).toBe(true);
+  });
+
+  it('A5: an administrator without a method while 2FA is mandatory is told how to set one up', async () => {
+    const panel = panelClient(t);
+    const other = await userWithApp(t, 'admin');
+    const { accessToken } = await signInWithApp(t, other, other.secret);
+    await t.as(accessToken).put('/api/admin/policy').send({ twoFactorRequired: true }).expect(200);
+    const bare = await createUser(t, other.accountId, 'admin');
+    await panel
+      .post('/admin/login')
+      .type('form')
+      .send({ email: bare.email, password: bare.password });
+    const page = await panel.get('/admin/login').expect(200);
+    expect(page.text).toContain('/api/me/two-factor/totp');
+    expect((await api(panel, 'users/actions/list')).status).toBe(401);
+  });
+
+  describe('signed in as an administrator', () => {
+    let panel: TestAgent;
+
+    beforeAll(async () => {
+      panel = panelClient(t);
+      expect(await signInToPanel(t, panel, admin)).toBe('/admin');
+    });
+
+    it('lists the own account only, with the 2FA column naming methods, whatever filters are sent (A2)', async () => {
+      const list = await api(panel, `users/actions/list?filters.accountId=${stranger.accountId}`);
+      const emails = list.body.records.map(
+        (record: { params: { email: string } }) => record.params.email,
+      );
+      expect(emails).toEqual(expect.arrayContaining([admin.email, colleague.email]));
+      expect(emails).not.toContain(stranger.email);
+      const row = list.body.records.find((record: { id: string }) => record.id === colleague.id);
+      expect(row.params.twoFactor).toBe('✓ Authenticator app');
+
+      const search = await api(panel, `users/actions/list?filters.email=${stranger.email}`);
+      expect(search.body.records).toEqual([]);
+      const disabled = await api(panel, 'users/actions/list?filters.twoFactorStatus=disabled');
+      expect(disabled.body.records).toEqual([]);
+    });
+
+    it("refuses every route on another account's user (A2)", async () => {
+      for (const route of [
+        `users/records/${stranger.id}/show`,
+        `users/records/${stranger.id}/resetTwoFactor`,
+      ]) {
+        // AdminJS answers a record it cannot find with 200 and an error notice.
+        const answer = await api(panel, route);
+        expect(answer.body.notice?.type).toBe('error');
+        expect(answer.body.record?.params ?? {}).toEqual({});
+        expect(answer.text).not.toContain(stranger.email);
+      }
+      const search = await api(panel, `users/search/${encodeURIComponent(stranger.email)}`);
+      expect(JSON.stringify(search.body)).not.toContain(stranger.email);
+      const events = await api(panel, `audit-events/actions/list?filters.userId=${stranger.id}`);
+      expect(events.body.records).toEqual([]);
+      expect((await adminView(stranger.id, stranger)).twoFactor.methods).toEqual(['totp']);
+    });
+
+    it('refuses cross-site calls to its API, so a link elsewhere cannot reset anyone', async () => {
+      const answer = await panel
+        .get(`/admin/api/resources/users/records/${colleague.id}/resetTwoFactor`)
+        .set('Sec-Fetch-Site', 'cross-site');
+      expect(answer.status).toBe(403);
+      expect((await adminView(colleague.id)).twoFactor.methods).toEqual(['totp']);
+    });
+
+    it('has no edit or delete of users anywhere', async () => {
+      for (const action of ['edit', 'delete']) {
+        const answer = await api(panel, `users/records/${colleague.id}/${action}`);
+        expect(answer.body.record?.params ?? {}).toEqual({});
+      }
+    });
+
+    it('creates a user whose password is hashed by the product and signs in at the API', async () => {
+      const email = `panel-made-${Date.now()}@example.com`;
+      const created = await panel
+        .post('/admin/api/resources/users/actions/new')
+        .set('Sec-Fetch-Site', 'same-origin')
+        .field('email', email)
+        .field('name', 'Made in the panel')
+        .field('password', 'a-long-enough-password')
+        .field('role', 'member')
+        .then(keep);
+      expect(created.status).toBe(200);
+      expect(created.body.record.params.email).toBe(email);
+      expect(created.body.record.params.password).toBeUndefined();
+      await signIn(t, { email, password: 'a-long-enough-password' });
+    });
+
+    it('S4: a 2FA reset of the administrator ends the panel session too', async () => {
+      const own = panelClient(t);
+      const other = await userWithApp(t, 'admin', admin.accountId);
+      expect(await signInToPanel(t, own, other)).toBe('/admin');
+      expect((await api(own, 'users/actions/list')).status).toBe(200);
+      const reset = await api(panel, `users/records/${other.id}/resetTwoFactor`);
+      expect(reset.body.notice.type).toBe('success');
+      expect(reset.body.record.params.twoFactor).toBe('—');
+      expect((await api(own, 'users/actions/list')).status).toBe(401);
+    });
+
+    it('no panel answer holds a hash, secret or token', () => {
+      const everything = answers.join('\n');
+      for (const secret of [admin.secret, colleague.secret, stranger.secret]) {
+        expect(everything).not.toContain(secret);
+      }
+      expect(everything).not.toMatch(
+        /\$argon2|passwordHash|tokenHash|codeHash|secret"|refreshToken|accessToken/i,
+      );
+    });
+  });
+
+  /** The product session (refresh-token family) a panel session holds, by the panel cookie. */
+  async function productSessionOf(cookieValue: string): Promise<string> {
+    const id = /^s%3A([^.]+)\./.exec(cookieValue)![1];
+    const row = await t.app
+      .get<Repository<PanelSession>>(getRepositoryToken(PanelSession))
+      .findOneByOrFail({ id });
+    return (JSON.parse(row.data) as { access: { sid: string } }).access.sid;
+  }
+
+  /** The user as the JSON API shows them to an administrator of their account. */
+  async function adminView(userId: string, ofAccount: UserWithApp = admin) {
+    const owner = ofAccount === admin ? admin : await userWithApp(t, 'admin', ofAccount.accountId);
+    const { accessToken } = await signInWithApp(t, owner, owner.secret);
+    const answer = await t.as(accessToken).get(`/api/admin/users/${userId}`).expect(200);
+    return answer.body as { twoFactor: { methods: string[] } };
+  }
+});
