@@ -151,11 +151,9 @@ export function panelResources(
       options: { limit?: number; offset?: number },
       context?: ActionContext,
     ) {
-      const limit = Math.min(options.limit ?? 20, MAX_PAGE);
       const page = await gateway.listUsers(this.admin(context).accountId, {
         ...usersQuery(filter),
-        page: Math.floor((options.offset ?? 0) / limit) + 1,
-        limit,
+        ...pageOf(options),
       });
       return page.items.map((user) => this.build(userParams(user)));
     }
@@ -209,11 +207,9 @@ export function panelResources(
       options: { limit?: number; offset?: number },
       context?: ActionContext,
     ) {
-      const limit = Math.min(options.limit ?? 20, MAX_PAGE);
       const page = await gateway.listAuditEvents(this.admin(context).accountId, {
         ...auditQuery(filter),
-        page: Math.floor((options.offset ?? 0) / limit) + 1,
-        limit,
+        ...pageOf(options),
       });
       return page.items.map((event) => this.build({ ...event }));
     }
@@ -414,4 +410,10 @@ export function stripSecrets<T>(response: T): T {
     }
   }
   return response;
+}
+
+/** AdminJS asks by offset; the product's lists by page. */
+function pageOf(options: { limit?: number; offset?: number }): { page: number; limit: number } {
+  const limit = Math.min(options.limit ?? 20, MAX_PAGE);
+  return { page: Math.floor((options.offset ?? 0) / limit) + 1, limit };
 }
