@@ -43,7 +43,7 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     const withEmail = await userWithMethods(t, ['email'], { accountId: admin.accountId });
     emailUser = { ...withEmail.user, address: withEmail.address };
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -142,7 +142,7 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     await page.waitForSelector('tr[data-id]');
     await page.screenshot({ path: join(SCREENSHOTS, 'audit-events.png'), fullPage: true });
     expect(cspViolations).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('A5: a member with the right password and code is refused', async () => {
     const other = await userWithApp(t, 'member', admin.accountId);
@@ -154,7 +154,7 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     await page.goto(`${base}/admin/resources/users`);
     expect(new URL(page.url()).pathname).toBe('/admin/login');
     expect(await page.locator('tr[data-id]').count()).toBe(0);
-  }, 30_000);
+  }, 60_000);
 
   it('P4: the password alone opens nothing', async () => {
     const page = await newPage();
@@ -166,5 +166,5 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     }
     const api = await page.request.get(`${base}/admin/api/resources/users/actions/list`);
     expect(api.status()).toBe(401);
-  }, 30_000);
+  }, 60_000);
 });
