@@ -283,7 +283,8 @@ const okOrUnavailable = (outcome: Outcome) =>
       );
     const outcomes = await underLoad(mixedLoad(removing[0]), async () => {
       await sleep(500);
-      // The writes go out a few milliseconds apart around the cut, so some meet it mid-way.
+      // The writes go out 40 ms apart across the cut (at 150 ms): under this load some finish
+      // before it, some are refused after it, and any in between meet it mid-way.
       enrolling.forEach(({ user, secret }, i) =>
         send(
           'totp/confirm',
@@ -292,7 +293,7 @@ const okOrUnavailable = (outcome: Outcome) =>
               token: user.token,
               body: { code: totpCode(secret, Date.now()) },
             }),
-          i * 5,
+          i * 80,
         ),
       );
       removing.forEach((user, i) =>
@@ -303,10 +304,10 @@ const okOrUnavailable = (outcome: Outcome) =>
               token: user.token,
               body: { password: user.password },
             }),
-          i * 15,
+          40 + i * 80,
         ),
       );
-      await sleep(12);
+      await sleep(150);
       await database.close();
       await sleep(1_500);
       await database.listen(databasePort);
