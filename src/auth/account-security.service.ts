@@ -78,7 +78,8 @@ export class AccountSecurityService {
     code: string,
     client: ClientInfo,
   ): Promise<EmailEnabledDto | SessionDto> {
-    const address = await this.email.confirmSetup(caller.userId, code);
+    const { address, enable } = await this.email.confirmSetup(caller.userId, code);
+    await this.twoFactor.enableMethod(caller.userId, enable);
     return this.enabled(caller, 'email', client, { enabled: true, address });
   }
 
@@ -96,7 +97,9 @@ export class AccountSecurityService {
     code: string,
     client: ClientInfo,
   ): Promise<TotpEnabledDto | SessionDto> {
-    await this.totp.confirmEnrolment(caller.userId, code);
+    await this.twoFactor.enableMethod(caller.userId, (manager) =>
+      this.totp.confirmEnrolment(manager, caller.userId, code),
+    );
     return this.enabled(caller, 'totp', client, { enabled: true });
   }
 
@@ -228,7 +231,6 @@ export class AccountSecurityService {
     client: ClientInfo,
     answer: T,
   ): Promise<T | SessionDto> {
-    await this.twoFactor.syncMethods(caller.userId);
     const user = await this.users.findWithAccount(caller.userId);
     if (!user) throw new AppException(ErrorCode.NOT_FOUND, 'No such user');
     await this.audit.record({ type: 'two_factor.method_enabled', user, factor: method, client });

@@ -15,7 +15,7 @@ export const METHOD_FACTORS = [TotpFactorService, EmailFactorService] as const;
 export type TwoFactorMethod = (typeof METHOD_FACTORS)[number]['method'];
 export const TWO_FACTOR_METHODS: TwoFactorMethod[] = METHOD_FACTORS.map((factor) => factor.method);
 
-/** The methods in force, from the user row (kept by TwoFactorService.syncMethods); strongest first. */
+/** The methods in force, from the user row (kept by TwoFactorService.enableMethod); strongest first. */
 export function methodsOf(user: User): TwoFactorMethod[] {
   return user.twoFactorMethods as TwoFactorMethod[];
 }

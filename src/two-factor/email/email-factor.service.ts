@@ -62,19 +62,28 @@ export class EmailFactorService implements SecondFactor {
     await this.sendSetupCode(userId, pending, 'enforced');
   }
 
-  /** The pending address becomes the one in force. Returns it. */
-  async confirmSetup(userId: string, code: string): Promise<string> {
+  /**
+   * Checks (and consumes) the setup code; answers the pending address and `enable`, which puts it
+   * in force inside the caller's transaction (TwoFactorService.enableMethod).
+   */
+  async confirmSetup(
+    userId: string,
+    code: string,
+  ): Promise<{ address: string; enable: (manager: EntityManager) => Promise<void> }> {
     const factor = await this.find(userId);
     if (!factor?.pendingAddress) throw nothingPending();
     const outcome = await this.codes.consume(userId, 'email_setup', null, code);
     if (outcome === 'expired') throw codeExpired();
     if (outcome !== 'accepted') throw invalidCode();
     const address = factor.pendingAddress;
-    await this.factors.update(
-      { id: factor.id },
-      { address, pendingAddress: null, enabledAt: factor.enabledAt ?? this.clock.now() },
-    );
-    return address;
+    const enable = async (manager: EntityManager) => {
+      await manager.update(
+        EmailFactor,
+        { id: factor.id },
+        { address, pendingAddress: null, enabledAt: factor.enabledAt ?? this.clock.now() },
+      );
+    };
+    return { address, enable };
   }
 
   /** Sends a login code bound to this challenge, unless one went out less than 60 s ago. */

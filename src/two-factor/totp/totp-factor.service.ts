@@ -57,14 +57,14 @@ export class TotpFactorService implements SecondFactor {
    * A code from the new app promotes the pending secret. The enrolment code's step becomes the
    * last used one (T5), in the same conditional UPDATE that checks nothing changed meanwhile.
    */
-  async confirmEnrolment(userId: string, code: string): Promise<void> {
-    const factor = await this.find(userId);
+  async confirmEnrolment(manager: EntityManager, userId: string, code: string): Promise<void> {
+    const factor = await manager.findOneBy(TotpFactor, { userId });
     if (!factor?.pendingSecret) {
       throw new AppException(ErrorCode.NOTHING_PENDING, 'Start the authenticator setup first');
     }
     const step = this.matchStep(factor.pendingSecret, code, factor.lastUsedStep);
     if (step === null) throw invalidCode();
-    const promoted = await this.stepGuard(factor, step)
+    const promoted = await this.stepGuard(factor, step, manager)
       .set({
         secret: factor.pendingSecret,
         pendingSecret: null,
@@ -115,8 +115,8 @@ export class TotpFactorService implements SecondFactor {
   }
 
   /** UPDATE … WHERE id = ? AND (lastUsedStep IS NULL OR lastUsedStep < step). */
-  private stepGuard(factor: TotpFactor, step: number) {
-    return this.factors
+  private stepGuard(factor: TotpFactor, step: number, manager = this.factors.manager) {
+    return manager
       .createQueryBuilder()
       .update(TotpFactor)
       .where('id = :id', { id: factor.id })
