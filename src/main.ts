@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server, ServerResponse } from 'node:http';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -34,19 +35,48 @@ async function main(): Promise<void> {
   printWelcome(await app.getUrl(), app.get(FirstStartService));
 }
 
-/** Stops taking connections, lets requests in flight finish, closes the database, exits 0. */
+/** Answers what clients already sent, stops taking connections, closes the database, exits 0. */
 function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]): void {
+  const server = app.getHttpServer();
+  let active = 0;
+  server.on('request', (_request, response: ServerResponse) => {
+    active++;
+    response.on('close', () => active--);
+  });
   for (const signal of signals) {
     process.once(signal, () => {
       new Logger('Gatekeeper').log(`${signal}: shutting down`);
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`gatekeeper: shutdown failed: ${String(error)}\n`);
-          process.exit(1);
-        },
-      );
+      drain(server, () => active)
+        .then(() => app.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`gatekeeper: shutdown failed: ${String(error)}\n`);
+            process.exit(1);
+          },
+        );
     });
+  }
+}
+
+const QUIET_MS = 200;
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * Closing the server at once would reset connections whose request has not been read yet
+ * (Node closes them as idle): keep serving, asking clients to close, until no request has been in
+ * progress for a moment (10 s at most).
+ */
+async function drain(server: Server, active: () => number): Promise<void> {
+  server.on('request', (_request, response: ServerResponse) =>
+    response.setHeader('Connection', 'close'),
+  );
+  const deadline = Date.now() + DRAIN_LIMIT_MS;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (active() > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= QUIET_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { Brackets, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
 import { Transactions } from 'src/database/transactions';
+import { isUniqueViolation } from 'src/database/unique-violation';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
@@ -182,10 +183,4 @@ function emailTaken(): AppException {
 /** '!' rather than backslash: backslash is itself an escape in MySQL string literals. */
 function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (char) => `!${char}`);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -39,17 +39,22 @@ export class EmailFactorService implements SecondFactor {
    */
   async startSetup(userId: string, requestedAddress: string): Promise<{ pendingAddress: string }> {
     const address = normalizeEmail(requestedAddress);
-    const factor =
-      (await this.find(userId)) ?? this.factors.create({ userId, address: null, enabledAt: null });
-    const previousPending = factor.pendingAddress ?? null;
+    // One row per user: create it if missing (parallel setups may race here), then update.
+    await this.factors
+      .createQueryBuilder()
+      .insert()
+      .into(EmailFactor)
+      .values(this.factors.create({ userId, address: null, pendingAddress: null, enabledAt: null }))
+      .orIgnore()
+      .execute();
+    const previousPending = (await this.find(userId))?.pendingAddress ?? null;
     const newAddress = previousPending !== address;
     if (newAddress) await this.reserve('setup_address', userId, LIMITS.setupAddresses);
-    factor.pendingAddress = address;
-    await this.factors.save(factor);
+    await this.factors.update({ userId }, { pendingAddress: address });
     try {
       await this.sendSetupCode(userId, address, newAddress ? 'ignored' : 'enforced');
     } catch (error) {
-      await this.factors.update({ id: factor.id }, { pendingAddress: previousPending });
+      await this.factors.update({ userId }, { pendingAddress: previousPending });
       if (newAddress) await this.limiter.release('setup_address', userId);
       throw error;
     }

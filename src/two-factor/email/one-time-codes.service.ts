@@ -6,6 +6,7 @@ import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { LIMITS } from 'src/config/limits';
+import { isUniqueViolation } from 'src/database/unique-violation';
 import type { VerifyOutcome } from 'src/two-factor/second-factor';
 import { OneTimeCode, type CodePurpose } from './one-time-code.entity';
 
@@ -41,14 +42,25 @@ export class OneTimeCodesService {
       consumedAt: null,
       failedAttempts: 0,
     };
-    const existing = await this.codes.findOne({ where: { userId, purpose } });
+    let existing = await this.codes.findOne({ where: { userId, purpose } });
     if (!existing) {
-      await this.codes.insert(this.codes.create({ userId, purpose, ...fields }));
-      return code;
+      try {
+        await this.codes.insert(this.codes.create({ userId, purpose, ...fields }));
+        return code;
+      } catch (error) {
+        // Another sign-in issued the user's first code meanwhile: replace it as below.
+        if (!isUniqueViolation(error)) throw error;
+        existing = await this.codes.findOneOrFail({ where: { userId, purpose } });
+      }
     }
     if (cooldown === 'enforced' && existing.challengeId === challengeId) {
       const wait = existing.sentAt.getTime() + resendCooldownMs - now.getTime();
       if (wait > 0) throw resendTooSoon(wait);
+    }
+    if (cooldown === 'ignored') {
+      // A new sign-in's code: the newest replaces whatever another sign-in sent meanwhile.
+      await this.codes.update({ id: existing.id }, fields);
+      return code;
     }
     // Conditional on the row being unchanged, so two racing resends send one code.
     const replaced = await this.codes.update({ id: existing.id, sentAt: existing.sentAt }, fields);

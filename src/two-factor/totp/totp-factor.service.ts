@@ -41,14 +41,15 @@ export class TotpFactorService implements SecondFactor {
   async startEnrolment(userId: string, accountName: string): Promise<TotpEnrolment> {
     const secret = this.totp.generateSecret();
     const sealed = this.crypto.encrypt(secret);
-    const factor = await this.find(userId);
-    if (factor) {
-      await this.factors.update({ id: factor.id }, { pendingSecret: sealed });
-    } else {
-      await this.factors.insert(
-        this.factors.create({ userId, secret: null, pendingSecret: sealed }),
-      );
-    }
+    // One row per user: create it if missing (parallel enrolments may race here), then update.
+    await this.factors
+      .createQueryBuilder()
+      .insert()
+      .into(TotpFactor)
+      .values(this.factors.create({ userId, secret: null, pendingSecret: null }))
+      .orIgnore()
+      .execute();
+    await this.factors.update({ userId }, { pendingSecret: sealed });
     const otpauthUrl = this.totp.otpauthUrl(this.config.productName, accountName, secret);
     return { secret, otpauthUrl, qrCode: await this.totp.qrCodeDataUrl(otpauthUrl) };
   }
