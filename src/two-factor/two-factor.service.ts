@@ -21,11 +21,9 @@ export class TwoFactorService {
   ) {}
 
   /**
-   * Turns a method on with `promote` and records the methods in force on the user row, under
-   * the row's lock, from what the factors' own tables say — in one transaction. (They were two:
-   * a database lost between them left an app or address in force that the user row, which login
-   * and the admin list read, did not name, while the request answered 503; found by the fault
-   * test in test/faults.e2e-spec.ts.)
+   * Turns a method on with `promote` and records the methods in force on the user row from what
+   * the factors' own tables say, in one transaction under the row's lock, so the two never
+   * disagree, even when the database goes away midway.
    */
   enableMethod<T>(userId: string, promote: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.transactions.run(async (manager) => {
