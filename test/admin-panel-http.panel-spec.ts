@@ -5,7 +5,7 @@ import { PanelSession } from 'src/admin-panel/panel-session.entity';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { SessionsService } from 'src/sessions/sessions.service';
 import type TestAgent from 'supertest/lib/agent';
-import { createUser, signIn } from './support/factories';
+import { createAccountWithUser, createUser, signIn } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import {
   panelClient,
@@ -261,4 +261,29 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
     const answer = await t.as(accessToken).get(`/api/admin/users/${userId}`).expect(200);
     return answer.body as { twoFactor: { methods: string[] } };
   }
+});
+
+describe("B4: the panel's sign-in forms", () => {
+  let t: TestApp;
+  beforeAll(() => startPanelApp({ RATE_LIMIT_PER_MINUTE: '3' }).then((app) => (t = app)), 60_000);
+  afterAll(() => t.close());
+
+  it('B4: the 4th sign-in POST in a minute from one IP answers 429 with Retry-After; the API login counts apart', async () => {
+    const user = await createAccountWithUser(t, 'admin');
+    const guess = { email: user.email, password: 'wrong-password-1' };
+    for (let i = 0; i < 3; i++) {
+      expect((await panelClient(t).post('/admin/login').type('form').send(guess)).status).not.toBe(
+        429,
+      );
+    }
+    const refused = await panelClient(t).post('/admin/login').type('form').send(guess);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.text).toContain('Too many attempts');
+
+    await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+  });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from 'src/access/principal';
 import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { ListUsersQueryDto, toAdminUserDto } from 'src/admin/admin-users.dto';
@@ -8,15 +8,12 @@ import { AccessService } from 'src/auth/access.service';
 import { AccountSecurityService } from 'src/auth/account-security.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
-import { Clock } from 'src/common/clock';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { validateBody } from 'src/common/http/validation';
-import type { AppConfig } from 'src/config/app-config';
-import { APP_CONFIG } from 'src/config/config.module';
 import { PolicyService } from 'src/policy/policy.service';
-import { RATE_LIMIT_WINDOW_MS, RateLimitStore } from 'src/rate-limit/rate-limit.store';
+import { type PerIpDecision, PerIpLimits } from 'src/rate-limit/per-ip-limits';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import type { TwoFactorMethod } from 'src/two-factor/factor-registry';
@@ -108,9 +105,7 @@ export class PanelGateway {
     private readonly users: UsersService,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
-    private readonly rateLimits: RateLimitStore,
-    private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly perIpLimits: PerIpLimits,
   ) {}
 
   /** The API's login: password check (P3, audited), then trusted device, challenge or setup. */
@@ -176,11 +171,8 @@ export class PanelGateway {
   }
 
   /** B4 for the sign-in forms: the product's per-IP counters (shared through Redis when set). */
-  async allowSignInAttempt(ip: string | null): Promise<boolean> {
-    const now = this.clock.now().getTime();
-    const windowStart = now - (now % RATE_LIMIT_WINDOW_MS);
-    const count = await this.rateLimits.hit(`panel-sign-in:${ip ?? 'unknown'}`, windowStart);
-    return count <= this.config.rateLimitPerMinute;
+  allowSignInAttempt(ip: string | null): Promise<PerIpDecision> {
+    return this.perIpLimits.consume('panel-sign-in', ip);
   }
 
   /** The account always comes from the resumed panel session, never from the request (A2). */

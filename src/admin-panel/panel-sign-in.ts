@@ -48,7 +48,9 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '10kb' });
   const limited = async (request: Request, response: Response, next: () => void) => {
-    if (await gateway.allowSignInAttempt(clientInfoOf(request).ip)) return next();
+    const decision = await gateway.allowSignInAttempt(clientInfoOf(request).ip);
+    if (decision.allowed) return next();
+    response.setHeader('Retry-After', String(decision.retryAfterSeconds));
     response.status(429).send(passwordPage(productName, 'Too many attempts; wait a minute.'));
   };
 

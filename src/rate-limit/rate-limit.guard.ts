@@ -1,46 +1,42 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { Clock } from 'src/common/clock';
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
-import type { AppConfig } from 'src/config/app-config';
-import { APP_CONFIG } from 'src/config/config.module';
+import { perIpKey } from './per-ip-limits';
 import { RATE_LIMIT, type RateLimitBucket } from './rate-limit.decorator';
-import { RATE_LIMIT_WINDOW_MS, RateLimitStore } from './rate-limit.store';
 
 /**
  * B4: routes marked with @RateLimit take at most RATE_LIMIT_PER_MINUTE requests per client IP
- * and minute. As a global guard it runs before route guards, so a refused login costs no
- * password hash. The IP is `request.ip`, which believes X-Forwarded-For only under TRUST_PROXY.
+ * and minute, counted by @nestjs/throttler. As a global guard it runs before route guards, so a
+ * refused login costs no password hash. The IP is `request.ip`, which believes X-Forwarded-For
+ * only under TRUST_PROXY; IPv6 clients are counted per /64, as one host usually holds a whole one.
  */
 @Injectable()
-export class RateLimitGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly store: RateLimitStore,
-    private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(!this.bucketOf(context));
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (!bucket) return true;
+  protected override generateKey(context: ExecutionContext, tracker: string): string {
+    return perIpKey(this.bucketOf(context)!, tracker);
+  }
 
-    const ip = context.switchToHttp().getRequest<Request>().ip ?? 'unknown';
-    const now = this.clock.now().getTime();
-    const windowStart = now - (now % RATE_LIMIT_WINDOW_MS);
-    const count = await this.store.hit(`${bucket}:${ip}`, windowStart);
-    if (count <= this.config.rateLimitPerMinute) return true;
-
-    const retryAfter = Math.max(1, Math.ceil((windowStart + RATE_LIMIT_WINDOW_MS - now) / 1000));
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    { timeToBlockExpire }: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfter = Math.max(1, timeToBlockExpire);
     throw new AppException(
       ErrorCode.TOO_MANY_REQUESTS,
       `Too many requests from your address; try again in ${retryAfter} s`,
       { retryAfter },
     );
+  }
+
+  private bucketOf(context: ExecutionContext): RateLimitBucket | undefined {
+    return this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
   }
 }
