@@ -49,6 +49,8 @@ describe('Database', () => {
           expect(down.status).toBe(503);
           expect(down.body.code).toBe('DATABASE_UNAVAILABLE');
         }
+        // Liveness is not readiness: an orchestrator must not restart the instance for this.
+        expect((await t.http.get('/api/health/live').expect(200)).body).toEqual({ status: 'ok' });
         await proxy.listen(port);
         await t.http.get('/api/health').expect(200);
         await login().expect(200);

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from 'src/access/access.decorators';
-import { HealthDto } from './health.dto';
+import { HealthDto, LivenessDto } from './health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
@@ -19,5 +19,17 @@ export class HealthController {
   })
   check(): Promise<HealthDto> {
     return this.health.check();
+  }
+
+  /**
+   * Liveness for orchestrators: the process serves requests. It touches nothing, so an instance is
+   * not restarted because the database is away (readiness is `GET /api/health`).
+   */
+  @Public()
+  @Get('live')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
+    return { status: 'ok' };
   }
 }

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export class HealthDto {
+export class LivenessDto {
   @ApiProperty({ enum: ['ok'] })
   status!: 'ok';
+}
 
+export class HealthDto extends LivenessDto {
   @ApiProperty({ enum: ['up'] })
   database!: 'up';
 }
