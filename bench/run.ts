@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark against the real server (`node dist/main.js`, children of this
  * process) on a scratch MariaDB database, and Redis when BENCH_REDIS_URL is set; one table of
  * measures, each against its target, printed and written to bench/RESULTS.md. BENCH_ONLY=<group>
- * (comma-separated) runs some groups only: login, me, totp, users-list.
+ * (comma-separated) runs some groups only, printed but not written: login, me, totp, users-list.
  */
 import * as argon2 from 'argon2';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
@@ -374,7 +374,8 @@ async function main(): Promise<void> {
   ].join('\n');
   const report = await format(draft, { parser: 'markdown' });
   process.stdout.write(`\n${report}`);
-  writeFileSync(join(__dirname, 'RESULTS.md'), report);
+  // A partial run must not replace the full table.
+  if (!only) writeFileSync(join(__dirname, 'RESULTS.md'), report);
 }
 
 /** A markdown table, laid out by Prettier so that RESULTS.md passes `prettier --check` as written. */
