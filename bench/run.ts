@@ -136,7 +136,7 @@ async function meVersusBare({ server, adminToken }: Bench): Promise<Row[]> {
   return [
     {
       id: '5',
-      measure: '`GET /api/me` ÷ `GET /api/health` (see bare route above), requests/s',
+      measure: '`GET /api/me` ÷ `GET /api/health` (for a bare route), requests/s',
       value: `${fixed(ratio, 3)} (${fixed(me.perSecond, 0)} ÷ ${fixed(health.perSecond, 0)})`,
       target: '≥ 0.6',
       met: ratio >= 0.6 && me.failed + health.failed === 0,
