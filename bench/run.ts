@@ -65,16 +65,12 @@ async function loginVersusHashes({ server }: Bench): Promise<Row[]> {
   const hashCpu = endHashCpu();
   const hashesPerSecond = hashes / (hashCpu.wallMs / 1000);
 
-  const logins: Load = {
-    servers: [server.url],
-    serverPids: [server.pid],
+  const logins = load([server], '/api/auth/login', {
     method: 'POST',
-    path: '/api/auth/login',
     body: { email: ADMIN.email, password: ADMIN.password },
-    connections: 16,
     requests: 200,
     seconds: 2,
-  };
+  });
   log('logins: warm-up, then 16 connections for up to 10 s...');
   await runLoad(logins);
   const measured = await runLoad({ ...logins, requests: 3_000, seconds: 10 });
@@ -120,18 +116,9 @@ async function hashesFor(verify: () => Promise<void>, ms: number): Promise<numbe
  * and an unknown path under /api skips guards and controller, so /api/me is compared with both.
  */
 async function meVersusBare({ server, adminToken }: Bench): Promise<Row[]> {
-  const on = (path: string, token?: string): Load => ({
-    servers: [server.url],
-    serverPids: [server.pid],
-    path,
-    token,
-    connections: 16,
-    requests: 20_000,
-    seconds: 5,
-  });
-  const me = await warmThenMeasure(on('/api/me', adminToken));
-  const health = await warmThenMeasure(on('/api/health'));
-  const notFound = await warmThenMeasure({ ...on('/api/no-such-route'), okStatus: 404 });
+  const me = await warmThenMeasure(load([server], '/api/me', { token: adminToken }));
+  const health = await warmThenMeasure(load([server], '/api/health'));
+  const notFound = await warmThenMeasure(load([server], '/api/no-such', { okStatus: 404 }));
   const ratio = me.perSecond / health.perSecond;
   return [
     {
@@ -155,6 +142,11 @@ async function meVersusBare({ server, adminToken }: Bench): Promise<Row[]> {
       met: me.p99 < 20,
     },
   ];
+}
+
+/** A GET at 16 connections, up to 20,000 requests or 5 s, unless `more` says otherwise. */
+function load(servers: Server[], path: string, more: Partial<Load> = {}): Load {
+  return { servers, path, connections: 16, requests: 20_000, seconds: 5, ...more };
 }
 
 async function warmThenMeasure(load: Load): Promise<Phase> {
@@ -183,28 +175,17 @@ async function totpAndTwoInstances(bench: Bench): Promise<Row[]> {
     `${users} users, ${challenges.length} challenges in ${fixed((Date.now() - started) / 1000, 0)} s`,
   );
   let next = 0;
-  const verify = (servers: Server[], requests: number): Load => ({
-    servers: servers.map((s) => s.url),
-    serverPids: servers.map((s) => s.pid),
-    method: 'POST',
-    path: '/api/auth/two-factor/verify',
-    nextBody: () => {
-      const { token, user }: Challenge = challenges[Math.min(next++, challenges.length - 1)];
-      return { challengeToken: token, code: nextCode(user) };
-    },
-    connections: 16,
-    requests,
-    seconds: 15,
-  });
-  const me = (servers: Server[]): Load => ({
-    servers: servers.map((s) => s.url),
-    serverPids: servers.map((s) => s.pid),
-    path: '/api/me',
-    token: bench.adminToken,
-    connections: 16,
-    requests: 20_000,
-    seconds: 5,
-  });
+  const verify = (servers: Server[], requests: number): Load =>
+    load(servers, '/api/auth/two-factor/verify', {
+      method: 'POST',
+      nextBody: () => {
+        const { token, user }: Challenge = challenges[Math.min(next++, challenges.length - 1)];
+        return { challengeToken: token, code: nextCode(user) };
+      },
+      requests,
+      seconds: 15,
+    });
+  const me = (servers: Server[]): Load => load(servers, '/api/me', { token: bench.adminToken });
 
   log(`verify on one instance: ${warmUpSize(users)} to warm up, then ${users}...`);
   await runLoad(verify([server], warmUpSize(users)));
@@ -296,18 +277,11 @@ async function usersList({ server, db, adminToken }: Bench): Promise<Row[]> {
   const rows: Row[] = [];
   for (const { id, query, total } of variants) {
     const answered = (await list(query)).total;
-    const load: Load = {
-      servers: [server.url],
-      serverPids: [server.pid],
-      path: `/api/admin/users?${query}`,
-      token: adminToken,
-      connections: 8,
-      requests: 400,
-      seconds: 10,
-    };
+    const page = { token: adminToken, connections: 8, requests: 400, seconds: 10 };
     log(`${query}: warm-up, then 8 concurrent, up to 400 requests or 10 s...`);
-    await runLoad({ ...load, requests: 40, seconds: 3 });
-    const phase = await runLoad(load);
+    const path = `/api/admin/users?${query}`;
+    await runLoad(load([server], path, { ...page, requests: 40, seconds: 3 }));
+    const phase = await runLoad(load([server], path, page));
     const wrong = answered === total ? '' : `, WRONG total ${answered} (expected ${total})`;
     rows.push({
       id,

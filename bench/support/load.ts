@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { Server } from './server';
 
 /** Linux reports process times in clock ticks; USER_HZ is 100 on every mainstream kernel. */
 const MS_PER_TICK = 10;
@@ -80,9 +81,8 @@ function pidsNamed(names: readonly string[]): number[] {
 }
 
 export interface Load {
-  /** Base URLs; autocannon spreads its connections over them. */
-  servers: readonly string[];
-  serverPids: readonly number[];
+  /** autocannon spreads its connections over them. */
+  servers: readonly Server[];
   path: string;
   method?: 'GET' | 'POST';
   token?: string;
@@ -123,13 +123,13 @@ export async function runLoad(load: Load): Promise<Phase> {
   const latencies: number[] = [];
   let failed = 0;
   let lastAnswerAt = 0;
-  const endCpu = cpuWindow(load.serverPids);
+  const endCpu = cpuWindow(load.servers.map((server) => server.pid));
   const started = Date.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
         // autocannon accepts several URLs, though its types say one.
-        url: load.servers.map((server) => server + load.path) as unknown as string,
+        url: load.servers.map((server) => server.url + load.path) as unknown as string,
         method: load.method ?? 'GET',
         headers,
         body: json(load.body),
