@@ -202,18 +202,8 @@ async function totpAndTwoInstances(bench: Bench): Promise<Row[]> {
     const meTwo = await warmThenMeasure(me([server, second]));
     const perVerify = one.cpu.servers / one.ok;
     return [
-      {
-        id: '6',
-        measure: 'two instances ÷ one, `GET /api/me` requests/s',
-        value: `${fixed(meTwo.perSecond / meOne.perSecond, 2)} (${fixed(meTwo.perSecond, 0)} ÷ ${fixed(meOne.perSecond, 0)})`,
-        target: 'none (2 cores)',
-      },
-      {
-        id: '6b',
-        measure: 'two instances ÷ one, TOTP verify successes/s',
-        value: `${fixed(two.perSecond / one.perSecond, 2)} (${fixed(two.perSecond, 0)} ÷ ${fixed(one.perSecond, 0)})`,
-        target: 'none (2 cores)',
-      },
+      twoOverOne('6', '`GET /api/me` requests/s', meTwo, meOne),
+      twoOverOne('6b', 'TOTP verify successes/s', two, one),
       where('6c', 'GET /api/me, one instance', meOne),
       where('6d', 'GET /api/me, two instances', meTwo),
       where('6e', 'TOTP verify, one instance', one),
@@ -239,6 +229,13 @@ async function totpAndTwoInstances(bench: Bench): Promise<Row[]> {
 }
 
 const warmUpSize = (users: number): number => Math.ceil(users / 10);
+
+const twoOverOne = (id: string, label: string, two: Phase, one: Phase): Row => ({
+  id,
+  measure: `two instances ÷ one, ${label}`,
+  value: `${fixed(two.perSecond / one.perSecond, 2)} (${fixed(two.perSecond, 0)} ÷ ${fixed(one.perSecond, 0)})`,
+  target: 'none (2 cores)',
+});
 
 /** Where the CPU time of a phase went, per successful request, and how much of it was idle. */
 function cpuSplit({ cpu, ok }: Phase): string {
