@@ -89,8 +89,6 @@ export interface Load {
   body?: unknown;
   /** A fresh body for every request (a new challenge and code); overrides `body`. */
   nextBody?: () => unknown;
-  /** The status that counts as a success; any 2xx when absent. */
-  okStatus?: number;
   connections: number;
   /** Both bounds hold: the phase ends after this many requests or this many seconds. */
   requests: number;
@@ -117,9 +115,8 @@ export async function runLoad(load: Load): Promise<Phase> {
   if (load.token) headers.authorization = `Bearer ${load.token}`;
   const json = (value: unknown): string | undefined =>
     value === undefined ? undefined : JSON.stringify(value);
-  const { nextBody, okStatus } = load;
-  const isOk = (status: number): boolean =>
-    okStatus === undefined ? status >= 200 && status < 300 : status === okStatus;
+  const { nextBody } = load;
+  const isOk = (status: number): boolean => status >= 200 && status < 300;
   const latencies: number[] = [];
   let failed = 0;
   let lastAnswerAt = 0;
