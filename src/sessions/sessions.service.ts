@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { TokensService } from 'src/access/tokens.service';
+import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { Clock } from 'src/common/clock';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { Sql } from 'src/database/sql';
+import type { Role } from 'src/access/principal';
 import type { User } from 'src/users/user.entity';
 import { toMeDto } from 'src/users/users.dto';
 import { UsersService } from 'src/users/users.service';
@@ -15,6 +17,26 @@ import {
 } from './refresh-tokens.service';
 import type { SessionDto } from './sessions.dto';
 
+/** A live session's user, as `resume` reads it. */
+export interface SessionUser {
+  id: string;
+  accountId: string;
+  role: Role;
+  email: string;
+  name: string;
+  accountName: string;
+}
+
+/**
+ * Every authenticated request runs this, so it is one statement: the user (still active, same
+ * session version) with its account, if its session is neither revoked nor past its end.
+ */
+const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.email, u.name, a.name AS accountName
+  FROM users u INNER JOIN accounts a ON a.id = u.accountId
+  WHERE u.id = ? AND u.active = 1 AND u.sessionVersion = ?
+    AND EXISTS (SELECT 1 FROM refresh_tokens t
+      WHERE t.familyId = ? AND t.userId = u.id AND t.revokedAt IS NULL AND t.expiresAt > ?)`;
+
 /** Full sessions: minted only once every required factor has passed, and ended together. */
 @Injectable()
 export class SessionsService {
@@ -23,6 +45,7 @@ export class SessionsService {
     private readonly tokens: TokensService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly clock: Clock,
+    private readonly sql: Sql,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +70,20 @@ export class SessionsService {
       deviceId: consumed.deviceId ?? undefined,
       expiresAt: consumed.expiresAt,
     });
+  }
+
+  /**
+   * The user of an access token's session as it stands now, or null once the session has ended
+   * (S4, S6): a bumped session version, a disabled user, a revoked or expired session.
+   */
+  async resume(claims: AccessClaims): Promise<SessionUser | null> {
+    const [user] = await this.sql.rows<SessionUser>(RESUME_SQL, [
+      claims.sub,
+      claims.sv,
+      claims.sid,
+      this.clock.now(),
+    ]);
+    return user ?? null;
   }
 
   isLive(sessionId: string): Promise<boolean> {

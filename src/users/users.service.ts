@@ -8,7 +8,7 @@ import { ErrorCode } from 'src/common/errors/error-code';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
 import { User } from './user.entity';
-import { toMeDto, type CreateUserDto, type MeDto } from './users.dto';
+import type { CreateUserDto } from './users.dto';
 
 export interface UserQuery {
   page: number;
@@ -48,12 +48,6 @@ export class UsersService {
 
   countAll(): Promise<number> {
     return this.users.count();
-  }
-
-  async getProfile(userId: string): Promise<MeDto> {
-    const user = await this.findWithAccount(userId);
-    if (!user) throw noSuchUser();
-    return toMeDto(user);
   }
 
   /** Another account's user answers exactly like a missing one (A2). */
