@@ -5,7 +5,6 @@ import { APP_CONFIG } from 'src/config/config.module';
 import { DataSource } from 'typeorm';
 import { withDatabaseLock } from './database-lock';
 import { dataSourceOptions } from './database-options';
-import { Sql } from './sql';
 import { Transactions } from './transactions';
 
 /** Each module registers its own entities with TypeOrmModule.forFeature; none is listed here. */
@@ -30,7 +29,7 @@ import { Transactions } from './transactions';
       },
     }),
   ],
-  providers: [Transactions, Sql],
-  exports: [Transactions, Sql],
+  providers: [Transactions],
+  exports: [Transactions],
 })
 export class DatabaseModule {}

@@ -4,8 +4,6 @@ import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { Clock } from 'src/common/clock';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
-import { Sql } from 'src/database/sql';
-import type { Role } from 'src/access/principal';
 import type { User } from 'src/users/user.entity';
 import { toMeDto } from 'src/users/users.dto';
 import { UsersService } from 'src/users/users.service';
@@ -14,28 +12,9 @@ import {
   invalidRefreshToken,
   RefreshTokensService,
   type SessionFacts,
+  type SessionUser,
 } from './refresh-tokens.service';
 import type { SessionDto } from './sessions.dto';
-
-/** A live session's user, as `resume` reads it. */
-export interface SessionUser {
-  id: string;
-  accountId: string;
-  role: Role;
-  email: string;
-  name: string;
-  accountName: string;
-}
-
-/**
- * Every authenticated request runs this, so it is one statement: the user (still active, same
- * session version) with its account, if its session is neither revoked nor past its end.
- */
-const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.email, u.name, a.name AS accountName
-  FROM users u INNER JOIN accounts a ON a.id = u.accountId
-  WHERE u.id = ? AND u.active = 1 AND u.sessionVersion = ?
-    AND EXISTS (SELECT 1 FROM refresh_tokens t
-      WHERE t.familyId = ? AND t.userId = u.id AND t.revokedAt IS NULL AND t.expiresAt > ?)`;
 
 /** Full sessions: minted only once every required factor has passed, and ended together. */
 @Injectable()
@@ -45,7 +24,6 @@ export class SessionsService {
     private readonly tokens: TokensService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly clock: Clock,
-    private readonly sql: Sql,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,14 +54,8 @@ export class SessionsService {
    * The user of an access token's session as it stands now, or null once the session has ended
    * (S4, S6): a bumped session version, a disabled user, a revoked or expired session.
    */
-  async resume(claims: AccessClaims): Promise<SessionUser | null> {
-    const [user] = await this.sql.rows<SessionUser>(RESUME_SQL, [
-      claims.sub,
-      claims.sv,
-      claims.sid,
-      this.clock.now(),
-    ]);
-    return user ?? null;
+  resume(claims: AccessClaims): Promise<SessionUser | null> {
+    return this.refreshTokens.resume(claims);
   }
 
   isLive(sessionId: string): Promise<boolean> {

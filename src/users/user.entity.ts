@@ -11,7 +11,7 @@ import type { Role } from 'src/access/principal';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
 
 /** Comma-joined in one short column, so the users list filters on an index, joining nothing. */
-const METHOD_LIST = {
+export const METHOD_LIST = {
   to: (methods: readonly string[] | undefined) => (methods ?? []).join(','),
   // TypeORM also passes back what it just wrote, already a list, after an insert.
   from: (stored: string | string[] | null): string[] =>

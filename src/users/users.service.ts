@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
+import { sqlDate, sqlRows } from 'src/database/sql';
 import { Transactions } from 'src/database/transactions';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
-import { User } from './user.entity';
+import { METHOD_LIST, User } from './user.entity';
 import type { CreateUserDto } from './users.dto';
 
 export interface UserQuery {
@@ -18,6 +19,26 @@ export interface UserQuery {
   twoFactor?: 'enabled' | 'disabled';
 }
 
+/** What every sign-in reads (login, verify, refresh): hand-written, as database/sql.ts explains. */
+const WITH_ACCOUNT_SQL = `SELECT u.id, u.accountId, u.email, u.name, u.passwordHash, u.role,
+  u.active, u.sessionVersion, u.twoFactorMethods, u.createdAt, u.updatedAt, a.name AS accountName
+  FROM users u INNER JOIN accounts a ON a.id = u.accountId`;
+
+interface UserRow {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: User['role'];
+  active: number | boolean;
+  sessionVersion: number;
+  twoFactorMethods: string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  accountName: string;
+}
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -26,24 +47,41 @@ export class UsersService {
     private readonly transactions: Transactions,
   ) {}
 
-  /** With the account joined, for answering a session; one query (findOne with relations takes two). */
+  /** With the account joined, for answering a session. */
   findByEmail(email: string): Promise<User | null> {
-    return this.withAccount()
-      .where('user.email = :email', { email: normalizeEmail(email) })
-      .getOne();
+    return this.findOneWithAccount('u.email = ?', normalizeEmail(email));
   }
 
   findWithAccount(id: string): Promise<User | null> {
-    return this.withAccount().where('user.id = :id', { id }).getOne();
+    return this.findOneWithAccount('u.id = ?', id);
+  }
+
+  private async findOneWithAccount(condition: string, value: string): Promise<User | null> {
+    const [row] = await sqlRows<UserRow>(
+      this.users.manager,
+      `${WITH_ACCOUNT_SQL} WHERE ${condition}`,
+      [value],
+    );
+    if (!row) return null;
+    return Object.assign(new User(), {
+      id: row.id,
+      accountId: row.accountId,
+      account: { id: row.accountId, name: row.accountName },
+      email: row.email,
+      name: row.name,
+      passwordHash: row.passwordHash,
+      role: row.role,
+      active: !!row.active,
+      sessionVersion: row.sessionVersion,
+      twoFactorMethods: METHOD_LIST.from(row.twoFactorMethods),
+      createdAt: sqlDate(row.createdAt),
+      updatedAt: sqlDate(row.updatedAt),
+    });
   }
 
   /** The user row alone: what the guard reads on every request. */
   findById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
-  }
-
-  private withAccount() {
-    return this.users.createQueryBuilder('user').innerJoinAndSelect('user.account', 'account');
   }
 
   countAll(): Promise<number> {
