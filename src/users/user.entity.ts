@@ -21,6 +21,8 @@ export const METHOD_LIST = {
 @Entity('users')
 @Index('IDX_users_account_created', ['accountId', 'createdAt'])
 @Index('IDX_users_account_methods_created', ['accountId', 'twoFactorMethods', 'createdAt'])
+@Index('IDX_users_account_email', ['accountId', 'email'])
+@Index('IDX_users_account_name', ['accountId', 'name'])
 export class User extends UuidEntity {
   @Column(UUID_COLUMN)
   accountId!: string;
