@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
@@ -108,13 +108,6 @@ export class RefreshTokensService {
       this.clock.now(),
     ]);
     return user ?? null;
-  }
-
-  /** Whether the session can still be used: not revoked, not past its absolute end. */
-  isLive(sessionId: string): Promise<boolean> {
-    return this.tokens.exists({
-      where: { familyId: sessionId, revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
-    });
   }
 
   /** Logout: the presented token's whole family ends. Unknown tokens are ignored. */

@@ -50,16 +50,9 @@ export class SessionsService {
     });
   }
 
-  /**
-   * The user of an access token's session as it stands now, or null once the session has ended
-   * (S4, S6): a bumped session version, a disabled user, a revoked or expired session.
-   */
+  /** What the guard reads on every request (RefreshTokensService.resume). */
   resume(claims: AccessClaims): Promise<SessionUser | null> {
     return this.refreshTokens.resume(claims);
-  }
-
-  isLive(sessionId: string): Promise<boolean> {
-    return this.refreshTokens.isLive(sessionId);
   }
 
   logout(refreshToken: string): Promise<void> {
