@@ -1,6 +1,7 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Response } from 'supertest';
 import type { Repository } from 'typeorm';
+import type { AccessClaims } from 'src/access/tokens.service';
 import { PanelSession } from 'src/admin-panel/panel-session.entity';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { SessionsService } from 'src/sessions/sessions.service';
@@ -101,12 +102,12 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
     expect(sessionId(cookies[0])).not.toBe(sessionId(cookies[1]));
     expect((await api(panel, 'users/actions/list')).status).toBe(200);
 
-    const sid = await productSessionOf(sessionId(cookies[1]));
-    expect(await t.app.get(SessionsService).isLive(sid)).toBe(true);
+    const session = await productSessionOf(sessionId(cookies[1]));
+    expect(await t.app.get(SessionsService).resume(session)).not.toBeNull();
     await panel.get('/admin/logout').expect(302);
     expect((await api(panel, 'users/actions/list')).status).toBe(401);
     // Signing out ends the product session the panel held, as the API's logout does.
-    expect(await t.app.get(SessionsService).isLive(sid)).toBe(false);
+    expect(await t.app.get(SessionsService).resume(session)).toBeNull();
   });
 
   it('S4: signing out everywhere at the API ends the panel session too', async () => {
@@ -245,13 +246,13 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
     });
   });
 
-  /** The product session (refresh-token family) a panel session holds, by the panel cookie. */
-  async function productSessionOf(cookieValue: string): Promise<string> {
+  /** The claims of the product session a panel session holds, by the panel cookie. */
+  async function productSessionOf(cookieValue: string): Promise<AccessClaims> {
     const id = /^s%3A([^.]+)\./.exec(cookieValue)![1];
     const row = await t.app
       .get<Repository<PanelSession>>(getRepositoryToken(PanelSession))
       .findOneByOrFail({ id });
-    return (JSON.parse(row.data) as { access: { sid: string } }).access.sid;
+    return (JSON.parse(row.data) as { access: AccessClaims }).access;
   }
 
   /** The user as the JSON API shows them to an administrator of their account. */

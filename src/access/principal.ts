@@ -13,6 +13,10 @@ export interface Principal {
   /** The session (refresh-token family) of an access token; the pending sign-in of a setup token. */
   sessionId: string;
   deviceId?: string;
+  /** The profile as the guard read it for this request, so `GET /api/me` reads nothing more. */
+  email: string;
+  name: string;
+  accountName: string;
 }
 
 export interface AuthenticatedRequest {

@@ -12,7 +12,7 @@ import { UserDto } from 'src/users/users.dto';
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Matches anywhere in the email or the name, case-insensitively.',
+    description: 'Matches the start of the email or of the name, case-insensitively.',
   })
   @IsOptional()
   @IsText(0, 254)

@@ -4,6 +4,7 @@ import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { PolicyService } from 'src/policy/policy.service';
+import type { SessionUser } from 'src/sessions/refresh-tokens.service';
 import { SessionsService } from 'src/sessions/sessions.service';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
@@ -34,13 +35,13 @@ export class AccessService {
     }
     if (token.kind === 'access') return this.resume(token.claims);
     const [user, pending] = await Promise.all([
-      this.users.findById(token.claims.sub),
+      this.users.findWithAccount(token.claims.sub),
       this.challenges.isPending(token.claims.cid),
     ]);
     if (!pending) throw setupSpent();
     if (!isCurrent(user, token.claims.sv)) throw sessionEnded();
     return {
-      ...principalOf(user),
+      ...principalOf({ ...user, accountName: user.account!.name }),
       tokenKind: 'setup',
       secondFactor: false,
       sessionId: token.claims.cid,
@@ -51,14 +52,12 @@ export class AccessService {
    * A full session from its claims (an access token's, or those the admin panel keeps). The
    * user is re-read so a bumped session version, a disabled user or a changed role takes
    * effect at once (S4), and the session must still be live: not logged out, not past its end,
-   * not ended with the trusted device it skipped the second factor on (S6).
+   * not ended with the trusted device it skipped the second factor on (S6). One statement
+   * decides both (SessionsService.resume).
    */
   async resume(session: AccessClaims): Promise<Principal> {
-    const [user, live] = await Promise.all([
-      this.users.findById(session.sub),
-      this.sessions.isLive(session.sid),
-    ]);
-    if (!isCurrent(user, session.sv) || !live) throw sessionEnded();
+    const user = await this.sessions.resume(session);
+    if (!user) throw sessionEnded();
     return {
       ...principalOf(user),
       tokenKind: 'access',
@@ -78,8 +77,15 @@ function isCurrent(user: User | null, sessionVersion: number): user is User {
   return !!user && user.active && user.sessionVersion === sessionVersion;
 }
 
-function principalOf(user: User) {
-  return { userId: user.id, accountId: user.accountId, role: user.role };
+function principalOf(user: SessionUser) {
+  return {
+    userId: user.id,
+    accountId: user.accountId,
+    role: user.role,
+    email: user.email,
+    name: user.name,
+    accountName: user.accountName,
+  };
 }
 
 function sessionEnded(): AppException {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from 'src/access/access.module';
 import { DevicesModule } from 'src/devices/devices.module';
@@ -15,7 +14,6 @@ import { AccountSecurityService } from './account-security.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ChallengesService } from './challenges.service';
-import { LocalStrategy } from './local.strategy';
 import { LoginChallenge } from './login-challenge.entity';
 import { TwoFactorSettingsController } from './two-factor-settings.controller';
 
@@ -30,7 +28,6 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     DevicesModule,
     PolicyModule,
     MailModule,
-    PassportModule,
   ],
   controllers: [AuthController, TwoFactorSettingsController],
   providers: [
@@ -38,7 +35,6 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     AccountSecurityService,
     AccessService,
     ChallengesService,
-    LocalStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AccessService, AuthService, AccountSecurityService],

@@ -8,6 +8,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { LIMITS } from 'src/config/limits';
+import { sqlAffected, sqlRows } from 'src/database/sql';
 import { MailService } from 'src/mail/mail.service';
 import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.service';
 import {
@@ -24,6 +25,8 @@ import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
 
 const { maxFailures } = LIMITS.challenge;
+
+type OpenChallenge = Pick<LoginChallenge, 'method'>;
 
 export interface ChallengeStarted {
   challengeId: string;
@@ -158,13 +161,12 @@ export class ChallengesService {
 
   /** Single use: of two requests completing one pending sign-in, exactly one succeeds. */
   async complete(challengeId: string): Promise<boolean> {
-    const completed = await this.challenges
-      .createQueryBuilder()
-      .update(LoginChallenge)
-      .set({ completedAt: this.clock.now() })
-      .where('id = :challengeId AND completedAt IS NULL', { challengeId })
-      .execute();
-    return completed.affected === 1;
+    const completed = await sqlAffected(
+      this.challenges.manager,
+      'UPDATE login_challenges SET completedAt = ? WHERE id = ? AND completedAt IS NULL',
+      [this.clock.now(), challengeId],
+    );
+    return completed === 1;
   }
 
   private async open(
@@ -185,14 +187,13 @@ export class ChallengesService {
 
   /** B1: one of the challenge's five attempts, taken before any code is checked. */
   private async takeAttempt(challengeId: string): Promise<boolean> {
-    const taken = await this.challenges
-      .createQueryBuilder()
-      .update(LoginChallenge)
-      .set({ failedAttempts: () => 'failedAttempts + 1' })
-      .where('id = :challengeId AND completedAt IS NULL', { challengeId })
-      .andWhere('failedAttempts < :maxFailures', { maxFailures })
-      .execute();
-    return taken.affected === 1;
+    const taken = await sqlAffected(
+      this.challenges.manager,
+      `UPDATE login_challenges SET failedAttempts = failedAttempts + 1
+        WHERE id = ? AND completedAt IS NULL AND failedAttempts < ?`,
+      [challengeId, maxFailures],
+    );
+    return taken === 1;
   }
 
   private async isExhausted(challengeId: string): Promise<boolean> {
@@ -200,11 +201,14 @@ export class ChallengesService {
     return !challenge || challenge.failedAttempts >= maxFailures;
   }
 
-  private async findOpen(userId: string, challengeId: string): Promise<LoginChallenge> {
-    const challenge = await this.challenges.findOne({ where: { id: challengeId, userId } });
-    if (!challenge || challenge.completedAt || challenge.expiresAt <= this.clock.now()) {
-      throw challengeExpired();
-    }
+  private async findOpen(userId: string, challengeId: string): Promise<OpenChallenge> {
+    const [challenge] = await sqlRows<OpenChallenge & { failedAttempts: number; isOpen: number }>(
+      this.challenges.manager,
+      `SELECT method, failedAttempts, completedAt IS NULL AND expiresAt > ? AS isOpen
+        FROM login_challenges WHERE id = ? AND userId = ?`,
+      [this.clock.now(), challengeId, userId],
+    );
+    if (!challenge?.isOpen) throw challengeExpired();
     if (challenge.failedAttempts >= maxFailures) throw tooManyAttempts();
     return challenge;
   }

@@ -4,6 +4,7 @@ import { AuditDetail1795827694396 } from './migrations/mariadb/1795827694396-Aud
 import { Hardening1795840252812 } from './migrations/mariadb/1795840252812-Hardening';
 import { TrustedDevicesPolicyRecovery1795827052034 } from './migrations/mariadb/1795827052034-TrustedDevicesPolicyRecovery';
 import { PanelSessions1795850000000 } from './migrations/mariadb/1795850000000-PanelSessions';
+import { UsersListSearch1795860000000 } from './migrations/mariadb/1795860000000-UsersListSearch';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
 export const MARIADB_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MARIADB_MIGRATIONS = [
   AuditDetail1795827694396,
   Hardening1795840252812,
   PanelSessions1795850000000,
+  UsersListSearch1795860000000,
 ];

@@ -7,6 +7,7 @@ import { Clock } from 'src/common/clock';
 import type { ClientInfo } from 'src/common/http/client-info';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { sqlRows } from 'src/database/sql';
 import { AccountPolicy } from './account-policy.entity';
 import type { PolicyDto } from './policy.dto';
 
@@ -24,8 +25,13 @@ export class PolicyService {
   ) {}
 
   async get(accountId: string): Promise<PolicyDto> {
-    const policy = await this.policies.findOneBy({ accountId });
-    const twoFactorRequired = policy?.twoFactorRequired ?? false;
+    const [policy] = await sqlRows<{ twoFactorRequired: number | boolean }>(
+      this.policies.manager,
+      // Every login without a method asks, so the statement is hand-written (database/sql.ts).
+      'SELECT twoFactorRequired FROM account_policies WHERE accountId = ?',
+      [accountId],
+    );
+    const twoFactorRequired = !!policy?.twoFactorRequired;
     const mandatoryFrom = this.config.twoFactorMandatoryFrom ?? null;
     const platformMandatory = !!mandatoryFrom && mandatoryFrom <= this.clock.now();
     return { twoFactorRequired, mandatoryFrom, enforced: twoFactorRequired || platformMandatory };

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import type { CounterLimit } from 'src/config/limits';
+import { sqlAffected } from 'src/database/sql';
 import { AttemptCounter, type CounterScope } from './attempt-counter.entity';
 
 export type Reservation = { granted: true } | { granted: false; retryAfterSeconds: number };
@@ -38,12 +39,11 @@ export class AttemptLimiter {
 
   /** Gives back a reservation whose attempt succeeded; the failures around it stay counted. */
   async release(scope: CounterScope, subjectId: string): Promise<void> {
-    await this.counters
-      .createQueryBuilder()
-      .update(AttemptCounter)
-      .set({ attempts: () => 'attempts - 1' })
-      .where('scope = :scope AND subjectId = :subjectId AND attempts > 0', { scope, subjectId })
-      .execute();
+    await sqlAffected(
+      this.counters.manager,
+      'UPDATE attempt_counters SET attempts = attempts - 1 WHERE scope = ? AND subjectId = ? AND attempts > 0',
+      [scope, subjectId],
+    );
   }
 
   /** Whether the subject has used up its attempts, e.g. right after a failure. */
@@ -63,22 +63,19 @@ export class AttemptLimiter {
     below: number,
   ): Promise<boolean> {
     const now = this.clock.now();
+    const windowStart = new Date(now.getTime() - limit.windowMs);
+    // `attempts` is assigned first, so its CASE still sees the previous lastAttemptAt.
     const update = () =>
-      this.counters
-        .createQueryBuilder()
-        .update(AttemptCounter)
-        .set({
-          attempts: () =>
-            'CASE WHEN lastAttemptAt IS NULL OR lastAttemptAt <= :windowStart THEN 1 ELSE attempts + 1 END',
-          lastAttemptAt: now,
-        })
-        .where('scope = :scope AND subjectId = :subjectId', { scope, subjectId })
-        .andWhere('(lastAttemptAt IS NULL OR lastAttemptAt <= :windowStart OR attempts < :below)', {
-          below,
-        })
-        .setParameter('windowStart', new Date(now.getTime() - limit.windowMs))
-        .execute();
-    if ((await update()).affected === 1) return true;
+      sqlAffected(
+        this.counters.manager,
+        `UPDATE attempt_counters
+          SET attempts = CASE WHEN lastAttemptAt IS NULL OR lastAttemptAt <= ? THEN 1 ELSE attempts + 1 END,
+            lastAttemptAt = ?
+          WHERE scope = ? AND subjectId = ?
+            AND (lastAttemptAt IS NULL OR lastAttemptAt <= ? OR attempts < ?)`,
+        [windowStart, now, scope, subjectId, windowStart, below],
+      );
+    if ((await update()) === 1) return true;
     // Most subjects have a row; only the first attempt pays for creating it.
     await this.counters
       .createQueryBuilder()
@@ -87,7 +84,7 @@ export class AttemptLimiter {
       .values({ scope, subjectId, attempts: 0, lastAttemptAt: null })
       .orIgnore()
       .execute();
-    return (await update()).affected === 1;
+    return (await update()) === 1;
   }
 
   private async retryAfterSeconds(

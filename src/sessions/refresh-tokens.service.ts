@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import { sqlAffected, sqlRows } from 'src/database/sql';
+import type { AccessClaims } from 'src/access/tokens.service';
+import type { Role } from 'src/access/principal';
 import type { User } from 'src/users/user.entity';
 import { RefreshToken, type SessionOrigin } from './refresh-token.entity';
 
@@ -17,6 +21,26 @@ export interface SessionFacts {
   expiresAt: Date;
 }
 
+/** A live session's user, as `resume` reads it. */
+export interface SessionUser {
+  id: string;
+  accountId: string;
+  role: Role;
+  email: string;
+  name: string;
+  accountName: string;
+}
+
+/**
+ * Every authenticated request runs this, so it is one statement: the user (still active, same
+ * session version) with its account, if its session is neither revoked nor past its end.
+ */
+const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.email, u.name, a.name AS accountName
+  FROM users u INNER JOIN accounts a ON a.id = u.accountId
+  WHERE u.id = ? AND u.active = 1 AND u.sessionVersion = ?
+    AND EXISTS (SELECT 1 FROM refresh_tokens t
+      WHERE t.familyId = ? AND t.userId = u.id AND t.revokedAt IS NULL AND t.expiresAt > ?)`;
+
 /** S5: opaque, stored as an HMAC, single use, rotated; reuse revokes the family. */
 @Injectable()
 export class RefreshTokensService {
@@ -28,18 +52,22 @@ export class RefreshTokensService {
 
   async issue(user: User, session: SessionFacts): Promise<string> {
     const token = this.crypto.randomToken();
-    await this.tokens.insert(
-      this.tokens.create({
-        userId: user.id,
-        familyId: session.sessionId,
-        origin: session.origin,
-        deviceId: session.deviceId ?? null,
-        tokenHash: this.crypto.hash(token),
-        sessionVersion: user.sessionVersion,
-        expiresAt: session.expiresAt,
-        usedAt: null,
-        revokedAt: null,
-      }),
+    // Every sign-in writes one, so the statement is hand-written (database/sql.ts).
+    await sqlAffected(
+      this.tokens.manager,
+      `INSERT INTO refresh_tokens
+        (id, userId, familyId, origin, deviceId, tokenHash, sessionVersion, expiresAt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        randomUUID(),
+        user.id,
+        session.sessionId,
+        session.origin,
+        session.deviceId ?? null,
+        this.crypto.hash(token),
+        user.sessionVersion,
+        session.expiresAt,
+      ],
     );
     return token;
   }
@@ -68,11 +96,18 @@ export class RefreshTokensService {
     return row;
   }
 
-  /** Whether the session can still be used: not revoked, not past its absolute end. */
-  isLive(sessionId: string): Promise<boolean> {
-    return this.tokens.exists({
-      where: { familyId: sessionId, revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
-    });
+  /**
+   * The user of an access token's session as it stands now, or null once the session has ended
+   * (S4, S6): a bumped session version, a disabled user, a revoked or expired session.
+   */
+  async resume(claims: AccessClaims): Promise<SessionUser | null> {
+    const [user] = await sqlRows<SessionUser>(this.tokens.manager, RESUME_SQL, [
+      claims.sub,
+      claims.sv,
+      claims.sid,
+      this.clock.now(),
+    ]);
+    return user ?? null;
   }
 
   /** Logout: the presented token's whole family ends. Unknown tokens are ignored. */

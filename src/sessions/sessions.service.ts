@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { TokensService } from 'src/access/tokens.service';
+import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { Clock } from 'src/common/clock';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
@@ -12,6 +12,7 @@ import {
   invalidRefreshToken,
   RefreshTokensService,
   type SessionFacts,
+  type SessionUser,
 } from './refresh-tokens.service';
 import type { SessionDto } from './sessions.dto';
 
@@ -49,8 +50,9 @@ export class SessionsService {
     });
   }
 
-  isLive(sessionId: string): Promise<boolean> {
-    return this.refreshTokens.isLive(sessionId);
+  /** What the guard reads on every request (RefreshTokensService.resume). */
+  resume(claims: AccessClaims): Promise<SessionUser | null> {
+    return this.refreshTokens.resume(claims);
   }
 
   logout(refreshToken: string): Promise<void> {

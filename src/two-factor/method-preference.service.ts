@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { sqlAffected } from 'src/database/sql';
 import type { TwoFactorMethod } from './factor-registry';
 import { MethodPreference } from './method-preference.entity';
 
@@ -16,8 +17,16 @@ export class MethodPreferenceService {
     return (preference?.lastUsedMethod as TwoFactorMethod | undefined) ?? null;
   }
 
+  /** Most users have a row: one plain UPDATE, and the upsert only for their first success. */
   async recordUse(userId: string, method: TwoFactorMethod): Promise<void> {
-    await this.preferences.upsert({ userId, lastUsedMethod: method }, ['userId']);
+    const updated = await sqlAffected(
+      this.preferences.manager,
+      'UPDATE two_factor_preferences SET lastUsedMethod = ? WHERE userId = ?',
+      [method, userId],
+    );
+    if (updated === 0) {
+      await this.preferences.upsert({ userId, lastUsedMethod: method }, ['userId']);
+    }
   }
 
   async clear(userId: string): Promise<void> {

@@ -11,7 +11,7 @@ import type { Role } from 'src/access/principal';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
 
 /** Comma-joined in one short column, so the users list filters on an index, joining nothing. */
-const METHOD_LIST = {
+export const METHOD_LIST = {
   to: (methods: readonly string[] | undefined) => (methods ?? []).join(','),
   // TypeORM also passes back what it just wrote, already a list, after an insert.
   from: (stored: string | string[] | null): string[] =>
@@ -21,6 +21,8 @@ const METHOD_LIST = {
 @Entity('users')
 @Index('IDX_users_account_created', ['accountId', 'createdAt'])
 @Index('IDX_users_account_methods_created', ['accountId', 'twoFactorMethods', 'createdAt'])
+@Index('IDX_users_account_email', ['accountId', 'email'])
+@Index('IDX_users_account_name', ['accountId', 'name'])
 export class User extends UuidEntity {
   @Column(UUID_COLUMN)
   accountId!: string;

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmailAddress, IsText, trimString } from 'src/common/http/validation';
 import { IsIn, IsString, Length } from 'class-validator';
-import { ROLES, type Role } from 'src/access/principal';
+import { ROLES, type Principal, type Role } from 'src/access/principal';
 import type { User } from './user.entity';
 
 export const PASSWORD_MIN = 8;
@@ -63,5 +63,16 @@ export function toMeDto(user: User): MeDto {
     name: user.name,
     role: user.role,
     account: { id: user.account!.id, name: user.account!.name },
+  };
+}
+
+/** The caller's profile from the guard's read of this request (S4), without another query. */
+export function toProfileDto(principal: Principal): MeDto {
+  return {
+    id: principal.userId,
+    email: principal.email,
+    name: principal.name,
+    role: principal.role,
+    account: { id: principal.accountId, name: principal.accountName },
   };
 }

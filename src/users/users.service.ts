@@ -2,20 +2,41 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
+import { sqlDate, sqlRows } from 'src/database/sql';
 import { Transactions } from 'src/database/transactions';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
-import { User } from './user.entity';
-import { toMeDto, type CreateUserDto, type MeDto } from './users.dto';
+import { METHOD_LIST, User } from './user.entity';
+import type { CreateUserDto } from './users.dto';
 
 export interface UserQuery {
   page: number;
   limit: number;
-  /** Anywhere in the email or the name, case-insensitively. */
+  /** The start of the email or of the name, case-insensitively. */
   search?: string;
   twoFactor?: 'enabled' | 'disabled';
+}
+
+/** What every sign-in reads (login, verify, refresh): hand-written, as database/sql.ts explains. */
+const WITH_ACCOUNT_SQL = `SELECT u.id, u.accountId, u.email, u.name, u.passwordHash, u.role,
+  u.active, u.sessionVersion, u.twoFactorMethods, u.createdAt, u.updatedAt, a.name AS accountName
+  FROM users u INNER JOIN accounts a ON a.id = u.accountId`;
+
+interface UserRow {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: User['role'];
+  active: number | boolean;
+  sessionVersion: number;
+  twoFactorMethods: string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  accountName: string;
 }
 
 @Injectable()
@@ -26,15 +47,39 @@ export class UsersService {
     private readonly transactions: Transactions,
   ) {}
 
-  /** With the account joined, for answering a session; one query (findOne with relations takes two). */
+  /** Counts running now, by account and filter (see `countShared`). */
+  private readonly counts = new Map<string, Promise<number>>();
+
+  /** With the account joined, for answering a session. */
   findByEmail(email: string): Promise<User | null> {
-    return this.withAccount()
-      .where('user.email = :email', { email: normalizeEmail(email) })
-      .getOne();
+    return this.findOneWithAccount('u.email = ?', normalizeEmail(email));
   }
 
   findWithAccount(id: string): Promise<User | null> {
-    return this.withAccount().where('user.id = :id', { id }).getOne();
+    return this.findOneWithAccount('u.id = ?', id);
+  }
+
+  private async findOneWithAccount(condition: string, value: string): Promise<User | null> {
+    const [row] = await sqlRows<UserRow>(
+      this.users.manager,
+      `${WITH_ACCOUNT_SQL} WHERE ${condition}`,
+      [value],
+    );
+    if (!row) return null;
+    return Object.assign(new User(), {
+      id: row.id,
+      accountId: row.accountId,
+      account: { id: row.accountId, name: row.accountName },
+      email: row.email,
+      name: row.name,
+      passwordHash: row.passwordHash,
+      role: row.role,
+      active: !!row.active,
+      sessionVersion: row.sessionVersion,
+      twoFactorMethods: METHOD_LIST.from(row.twoFactorMethods),
+      createdAt: sqlDate(row.createdAt),
+      updatedAt: sqlDate(row.updatedAt),
+    });
   }
 
   /** The user row alone: what the guard reads on every request. */
@@ -42,18 +87,8 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
-  private withAccount() {
-    return this.users.createQueryBuilder('user').innerJoinAndSelect('user.account', 'account');
-  }
-
   countAll(): Promise<number> {
     return this.users.count();
-  }
-
-  async getProfile(userId: string): Promise<MeDto> {
-    const user = await this.findWithAccount(userId);
-    if (!user) throw noSuchUser();
-    return toMeDto(user);
   }
 
   /** Another account's user answers exactly like a missing one (A2). */
@@ -84,8 +119,9 @@ export class UsersService {
   }
 
   /**
-   * One page of an account's users and the total, in three queries whatever the page size. The
-   * 2FA filter is a column of the user row (IDX_users_account_methods_created), never a join.
+   * One page of an account's users and the total, in two queries whatever the page size. The
+   * 2FA filter is a column of the user row (IDX_users_account_methods_created), never a join;
+   * the search is a prefix, a range of IDX_users_account_email and IDX_users_account_name.
    */
   async list(accountId: string, query: UserQuery): Promise<{ users: User[]; total: number }> {
     const matching = this.users
@@ -93,12 +129,14 @@ export class UsersService {
       .where('user.accountId = :accountId', { accountId });
     const search = query.search?.trim().toLowerCase();
     if (search) {
-      const pattern = `%${escapeLike(search)}%`;
+      // Emails are stored lower-cased; names compare case-insensitively in both databases'
+      // LIKE (MariaDB's column collation, SQLite's ASCII folding), so no LOWER() hides the index.
+      const pattern = `${escapeLike(search)}%`;
       matching.andWhere(
         new Brackets((or) =>
           or
             .where("user.email LIKE :pattern ESCAPE '!'", { pattern })
-            .orWhere("LOWER(user.name) LIKE :pattern ESCAPE '!'", { pattern }),
+            .orWhere("user.name LIKE :pattern ESCAPE '!'", { pattern }),
         ),
       );
     }
@@ -109,28 +147,41 @@ export class UsersService {
           : "user.twoFactorMethods = ''",
       );
     }
-    // A "deferred join": the offset walks the account index alone, so deep pages stay cheap.
-    const [pageIds, total] = await Promise.all([
-      matching
-        .clone()
-        .select('user.id', 'id')
+    // A "deferred join": the offset walks the account index alone, so deep pages stay cheap,
+    // and only the page's rows are read whole, in the same statement.
+    const page = matching
+      .clone()
+      .select('user.id', 'id')
+      .orderBy('user.createdAt', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit);
+    const [users, total] = await Promise.all([
+      this.users
+        .createQueryBuilder('user')
+        .innerJoin(`(${page.getQuery()})`, 'page', 'page.id = user.id')
+        .setParameters(page.getParameters())
         .orderBy('user.createdAt', 'ASC')
         .addOrderBy('user.id', 'ASC')
-        .offset((query.page - 1) * query.limit)
-        .limit(query.limit)
-        .getRawMany<{ id: string }>(),
-      matching.getCount(),
+        .getMany(),
+      this.countShared(JSON.stringify([accountId, search, query.twoFactor]), () =>
+        matching.getCount(),
+      ),
     ]);
-    const users =
-      pageIds.length === 0
-        ? []
-        : await this.users
-            .createQueryBuilder('user')
-            .where('user.id IN (:...ids)', { ids: pageIds.map((row) => row.id) })
-            .orderBy('user.createdAt', 'ASC')
-            .addOrderBy('user.id', 'ASC')
-            .getMany();
     return { users, total };
+  }
+
+  /**
+   * An exact total reads one index entry per matching user (about 15 ms for 100,000), so
+   * requests for the same account and filter that arrive while it runs share its answer
+   * instead of each queueing another: the total is as of a moment during the request.
+   */
+  private countShared(key: string, count: () => Promise<number>): Promise<number> {
+    const running = this.counts.get(key);
+    if (running) return running;
+    const started = count().finally(() => this.counts.delete(key));
+    this.counts.set(key, started);
+    return started;
   }
 
   /**

@@ -23,7 +23,7 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe(OPTIONS);
 }
 
-/** The same rules as the global pipe, for guards that read the body before pipes run. */
+/** The same rules as the global pipe, for input that does not come through it (the admin panel). */
 export async function validateBody<T extends object>(
   type: ClassConstructor<T>,
   body: unknown,

@@ -1,16 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository, type EntityManager } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { sqlAffected, sqlRows } from 'src/database/sql';
 import { invalidCode } from 'src/two-factor/email/one-time-codes.service';
 import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
 import { TotpFactor } from './totp-factor.entity';
 import { TotpService } from './totp.service';
+
+/** T5: a step is accepted once; the conditional UPDATE that stores it decides. */
+const NEWER_STEP = '(lastUsedStep IS NULL OR lastUsedStep < ?)';
 
 export interface TotpEnrolment {
   secret: string;
@@ -65,16 +69,13 @@ export class TotpFactorService implements SecondFactor {
     }
     const step = this.matchStep(factor.pendingSecret, code, factor.lastUsedStep);
     if (step === null) throw invalidCode();
-    const promoted = await this.stepGuard(factor, step, manager)
-      .set({
-        secret: factor.pendingSecret,
-        pendingSecret: null,
-        lastUsedStep: step,
-        configuredAt: this.clock.now(),
-      })
-      .andWhere('pendingSecret = :pendingSecret', { pendingSecret: factor.pendingSecret })
-      .execute();
-    if (promoted.affected !== 1) throw invalidCode();
+    const promoted = await sqlAffected(
+      manager,
+      `UPDATE totp_factors SET secret = ?, pendingSecret = NULL, lastUsedStep = ?, configuredAt = ?
+        WHERE id = ? AND pendingSecret = ? AND ${NEWER_STEP}`,
+      [factor.pendingSecret, step, this.clock.now(), factor.id, factor.pendingSecret, step],
+    );
+    if (promoted !== 1) throw invalidCode();
   }
 
   /** Nothing to send: the app shows the code. */
@@ -84,13 +85,21 @@ export class TotpFactorService implements SecondFactor {
 
   /** At login: the active secret only; each step is accepted once, decided by the database (T5). */
   async verify(userId: string, _challengeId: string, code: string): Promise<VerifyOutcome> {
-    const factor = await this.find(userId);
+    const [factor] = await sqlRows<Pick<TotpFactor, 'id' | 'secret' | 'lastUsedStep'>>(
+      this.factors.manager,
+      'SELECT id, secret, lastUsedStep FROM totp_factors WHERE userId = ?',
+      [userId],
+    );
     if (!factor?.secret) return 'invalid';
     const step = this.matchStep(factor.secret, code, null);
     if (step === null) return 'invalid';
     if (factor.lastUsedStep !== null && step <= factor.lastUsedStep) return 'replayed';
-    const advanced = await this.stepGuard(factor, step).set({ lastUsedStep: step }).execute();
-    return advanced.affected === 1 ? 'accepted' : 'replayed';
+    const advanced = await sqlAffected(
+      this.factors.manager,
+      `UPDATE totp_factors SET lastUsedStep = ? WHERE id = ? AND ${NEWER_STEP}`,
+      [step, factor.id, step],
+    );
+    return advanced === 1 ? 'accepted' : 'replayed';
   }
 
   async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
@@ -113,18 +122,5 @@ export class TotpFactorService implements SecondFactor {
       this.clock.now().getTime(),
       lastUsedStep,
     );
-  }
-
-  /** UPDATE … WHERE id = ? AND (lastUsedStep IS NULL OR lastUsedStep < step). */
-  private stepGuard(factor: TotpFactor, step: number, manager = this.factors.manager) {
-    return manager
-      .createQueryBuilder()
-      .update(TotpFactor)
-      .where('id = :id', { id: factor.id })
-      .andWhere(
-        new Brackets((or) =>
-          or.where('lastUsedStep IS NULL').orWhere('lastUsedStep < :step', { step }),
-        ),
-      );
   }
 }
