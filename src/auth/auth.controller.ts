@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBody,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -24,9 +25,11 @@ import {
   SwitchMethodDto,
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
+import type { User } from 'src/users/user.entity';
 import { AccountSecurityService } from './account-security.service';
 import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
 import { AuthService, type LoginAnswer } from './auth.service';
+import { LocalAuthGuard } from './local.strategy';
 
 const DEVICE_COOKIE = 'gk_device';
 
@@ -41,9 +44,11 @@ export class AuthController {
   ) {}
 
   @Public()
+  @UseGuards(LocalAuthGuard)
   @RateLimit('login')
   @Post('auth/login')
   @HttpCode(HttpStatus.OK)
+  @ApiBody({ type: LoginDto })
   @ApiOkResponse({
     description:
       '`authenticated` when no second factor is needed (none configured and none required, or a trusted device); ' +
@@ -55,13 +60,9 @@ export class AuthController {
       })),
     },
   })
-  login(
-    @Req() request: Request,
-    @Body() body: LoginDto,
-    @Client() client: ClientInfo,
-  ): Promise<LoginAnswer> {
+  login(@Req() request: Request & { user: User }, @Body() body: LoginDto): Promise<LoginAnswer> {
     const deviceToken = body.deviceToken ?? readCookie(request, DEVICE_COOKIE);
-    return this.auth.login(body.email, body.password, deviceToken, client);
+    return this.auth.continueLogin(request.user, deviceToken);
   }
 
   /** The challenge token travels in the body: it is not a session and opens nothing else. */

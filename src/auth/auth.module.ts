@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from 'src/access/access.module';
 import { DevicesModule } from 'src/devices/devices.module';
@@ -14,6 +15,7 @@ import { AccountSecurityService } from './account-security.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ChallengesService } from './challenges.service';
+import { LocalStrategy } from './local.strategy';
 import { LoginChallenge } from './login-challenge.entity';
 import { TwoFactorSettingsController } from './two-factor-settings.controller';
 
@@ -28,6 +30,7 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     DevicesModule,
     PolicyModule,
     MailModule,
+    PassportModule,
   ],
   controllers: [AuthController, TwoFactorSettingsController],
   providers: [
@@ -35,6 +38,7 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     AccountSecurityService,
     AccessService,
     ChallengesService,
+    LocalStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AccessService, AuthService, AccountSecurityService],

@@ -36,15 +36,6 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {}
 
-  async login(
-    email: string,
-    password: string,
-    deviceToken: string | undefined,
-    client: ClientInfo,
-  ): Promise<LoginAnswer> {
-    return this.continueLogin(await this.validateCredentials(email, password, client), deviceToken);
-  }
-
   /** P3: unknown email, wrong password and disabled user cost one hash each and answer alike. */
   async validateCredentials(email: string, password: string, client: ClientInfo): Promise<User> {
     const user = await this.users.findByEmail(email);

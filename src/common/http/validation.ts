@@ -23,7 +23,7 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe(OPTIONS);
 }
 
-/** The same rules as the global pipe, for input that does not come through it (the admin panel). */
+/** The same rules as the global pipe, for guards that read the body before pipes run. */
 export async function validateBody<T extends object>(
   type: ClassConstructor<T>,
   body: unknown,
