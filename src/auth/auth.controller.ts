@@ -60,7 +60,9 @@ export class AuthController {
       })),
     },
   })
-  login(@Req() request: Request & { user: User }, @Body() body: LoginDto): Promise<LoginAnswer> {
+  // LocalAuthGuard has validated the body already; a @Body() would validate it a second time.
+  login(@Req() request: Request & { user: User }): Promise<LoginAnswer> {
+    const body = request.body as LoginDto;
     const deviceToken = body.deviceToken ?? readCookie(request, DEVICE_COOKIE);
     return this.auth.continueLogin(request.user, deviceToken);
   }
