@@ -1,6 +1,8 @@
 import { sign } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from 'src/audit/audit-event.entity';
+import { AuthService } from 'src/auth/auth.service';
+import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
 import { PolicyService } from 'src/policy/policy.service';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { User } from 'src/users/user.entity';
@@ -131,6 +133,28 @@ describe('Hardening', () => {
     expect(row.twoFactorMethods).toHaveLength(1);
     const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(Number(status.body.email.enabled) + Number(status.body.totp.enabled)).toBe(1);
+  });
+
+  it('a method removed while the password was being checked does not fail the login (found as a 409 under load)', async () => {
+    const { user, token } = await userWithMethods(t, ['totp', 'email']);
+    await t.app.get(MethodPreferenceService).recordUse(user.id, 'email');
+    // As the login read the user before its hash: email preferred, both methods on.
+    const readBeforeHash = await t.app
+      .get(DataSource)
+      .getRepository(User)
+      .findOneByOrFail({ id: user.id });
+    await t
+      .as(token)
+      .delete('/api/me/two-factor/email')
+      .send({ password: user.password })
+      .expect(204);
+
+    const answer = await t.app.get(AuthService).continueLogin(readBeforeHash, undefined);
+    expect(answer).toMatchObject({
+      status: 'two_factor_required',
+      method: 'totp',
+      methods: ['totp'],
+    });
   });
 
   it('S7: a setup token signs in once, whichever setup route it goes to', async () => {

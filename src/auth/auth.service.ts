@@ -53,6 +53,21 @@ export class AuthService {
    * with methods gets a challenge; one without, under a mandatory policy, a setup token.
    */
   async continueLogin(user: User, deviceToken: string | undefined): Promise<LoginAnswer> {
+    try {
+      return await this.answerLogin(user, deviceToken);
+    } catch (error) {
+      if (!(error instanceof AppException && error.code === ErrorCode.METHOD_NOT_ENABLED)) {
+        throw error;
+      }
+      // The user was read before the password hash; a method removed meanwhile must not fail
+      // the login: answer from the methods as they are now.
+      const current = await this.users.findById(user.id);
+      if (!current) throw error;
+      return this.answerLogin(current, deviceToken);
+    }
+  }
+
+  private async answerLogin(user: User, deviceToken: string | undefined): Promise<LoginAnswer> {
     const methods = methodsOf(user);
     if (methods.length === 0) {
       if (!(await this.access.lacksRequiredMethod(user, methods))) {
