@@ -174,7 +174,7 @@ export class UsersService {
   /**
    * An exact total reads one index entry per matching user (about 15 ms for 100,000), so
    * requests for the same account and filter that arrive while it runs share its answer
-   * instead of each queueing another: the total is as of a moment during the request.
+   * instead of each queueing another: a total can be as old as one count (docs/api.md says so).
    */
   private countShared(key: string, count: () => Promise<number>): Promise<number> {
     const running = this.counts.get(key);
