@@ -155,6 +155,18 @@ describe('Hardening', () => {
       method: 'totp',
       methods: ['totp'],
     });
+
+    // Its last method gone too (2FA not mandatory): a session, with the account it belongs to.
+    await t
+      .as(token)
+      .delete('/api/me/two-factor/totp')
+      .send({ password: user.password })
+      .expect(204);
+    const session = await t.app.get(AuthService).continueLogin(readBeforeHash, undefined);
+    expect(session).toMatchObject({
+      status: 'authenticated',
+      user: { account: { id: user.accountId } },
+    });
   });
 
   it('S7: a setup token signs in once, whichever setup route it goes to', async () => {

@@ -61,7 +61,7 @@ export class AuthService {
       }
       // The user was read before the password hash; a method removed meanwhile must not fail
       // the login: answer from the methods as they are now.
-      const current = await this.users.findById(user.id);
+      const current = await this.users.findWithAccount(user.id);
       if (!current) throw error;
       return this.answerLogin(current, deviceToken);
     }
