@@ -39,10 +39,21 @@ interface Outcome {
   error?: string;
 }
 
+/** One request's outcome; it gives up after 10 s, so a hang shows as an error, never a stuck test. */
+async function timed(label: string, send: () => Test): Promise<Outcome> {
+  const started = Date.now();
+  try {
+    const response = await send().timeout(10_000);
+    const { status } = response;
+    return { label, started, ms: Date.now() - started, status, code: response.body?.code };
+  } catch (error) {
+    return { label, started, ms: Date.now() - started, error: String(error) };
+  }
+}
+
 /**
  * Keeps IN_FLIGHT requests going (round robin over `requests`) until `script` has finished and
- * `stop` is true, and answers every request's outcome. Each request gives up after 10 s, so a
- * hang shows as an error, never as a stuck test.
+ * `stop` is true, and answers every request's outcome.
  */
 async function underLoad(
   requests: [string, () => Test][],
@@ -54,19 +65,7 @@ async function underLoad(
   const worker = async () => {
     while (!stopped) {
       const [label, send] = requests[next++ % requests.length];
-      const started = Date.now();
-      try {
-        const response = await send().timeout(10_000);
-        outcomes.push({
-          label,
-          started,
-          ms: Date.now() - started,
-          status: response.status,
-          code: response.body?.code,
-        });
-      } catch (error) {
-        outcomes.push({ label, started, ms: Date.now() - started, error: String(error) });
-      }
+      outcomes.push(await timed(label, send));
     }
   };
   const workers = Array.from({ length: IN_FLIGHT }, worker);
@@ -265,23 +264,7 @@ const okOrUnavailable = (outcome: Outcome) =>
 
     const writes: Promise<Outcome>[] = [];
     const send = (label: string, request: () => Test, delay: number) =>
-      writes.push(
-        sleep(delay).then(async () => {
-          const started = Date.now();
-          try {
-            const response = await request().timeout(10_000);
-            return {
-              label,
-              started,
-              ms: Date.now() - started,
-              status: response.status,
-              code: response.body?.code,
-            };
-          } catch (error) {
-            return { label, started, ms: Date.now() - started, error: String(error) };
-          }
-        }),
-      );
+      writes.push(sleep(delay).then(() => timed(label, request)));
     const outcomes = await underLoad(mixedLoad(removing[0]), async () => {
       await sleep(500);
       // The writes go out 40 ms apart across the cut (at 150 ms): under this load some finish
