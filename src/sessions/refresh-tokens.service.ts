@@ -6,7 +6,7 @@ import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
-import { sqlAffected, sqlRows } from 'src/database/sql';
+import { sqlAffected, sqlDate, sqlRows } from 'src/database/sql';
 import type { AccessClaims } from 'src/access/tokens.service';
 import type { Role } from 'src/access/principal';
 import type { User } from 'src/users/user.entity';
@@ -31,6 +31,15 @@ export interface SessionUser {
   accountName: string;
 }
 
+/*
+ * S8: a session (refresh-token family) is revoked once any of its rows is. Revoking marks the
+ * rows that exist; a refresh in flight may still insert a fresh row after that, but the marked
+ * ones condemn it, so no token issued for the family is accepted whichever request ran first.
+ * Nothing deletes a family's rows, so the mark is never lost.
+ */
+const FAMILY_REVOKED = `EXISTS (SELECT 1 FROM refresh_tokens r
+  WHERE r.familyId = t.familyId AND r.revokedAt IS NOT NULL)`;
+
 /**
  * Every authenticated request runs this, so it is one statement: the user (still active, same
  * session version) with its account, if its session is neither revoked nor past its end.
@@ -39,7 +48,22 @@ const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.email, u.name, a.name AS
   FROM users u INNER JOIN accounts a ON a.id = u.accountId
   WHERE u.id = ? AND u.active = 1 AND u.sessionVersion = ?
     AND EXISTS (SELECT 1 FROM refresh_tokens t
-      WHERE t.familyId = ? AND t.userId = u.id AND t.revokedAt IS NULL AND t.expiresAt > ?)`;
+      WHERE t.familyId = ? AND t.userId = u.id AND t.expiresAt > ? AND NOT ${FAMILY_REVOKED})`;
+
+/** The presented token's row, and whether its family has been revoked. */
+const FIND_SQL = `SELECT t.id, t.userId, t.familyId, t.origin, t.deviceId, t.sessionVersion,
+    t.expiresAt, t.usedAt IS NOT NULL AS used, ${FAMILY_REVOKED} AS familyRevoked
+  FROM refresh_tokens t WHERE t.tokenHash = ?`;
+
+/** A refresh token as `consume` hands it on: what the new token of its family copies. */
+export interface ConsumedToken {
+  userId: string;
+  familyId: string;
+  origin: SessionOrigin;
+  deviceId: string | null;
+  sessionVersion: number;
+  expiresAt: Date;
+}
 
 /** S5: opaque, stored as an HMAC, single use, rotated; reuse revokes the family. */
 @Injectable()
@@ -73,27 +97,39 @@ export class RefreshTokensService {
   }
 
   /**
-   * Marks the token used with one conditional UPDATE, so of two parallel refreshes
-   * exactly one wins; the loser is treated as reuse. The caller checks the session version.
+   * Marks the token used with one conditional UPDATE, so of two parallel refreshes exactly one
+   * wins; the loser is treated as reuse and revokes the family, which also condemns the token
+   * the winner is about to insert (S8). The caller checks the session version.
    */
-  async consume(token: string): Promise<RefreshToken> {
-    const row = await this.tokens.findOne({ where: { tokenHash: this.crypto.hash(token) } });
-    if (!row) throw invalidRefreshToken();
+  async consume(token: string): Promise<ConsumedToken> {
+    const [row] = await sqlRows<
+      ConsumedToken & { id: string; used: number; familyRevoked: number }
+    >(this.tokens.manager, FIND_SQL, [this.crypto.hash(token)]);
+    if (!row || row.familyRevoked) throw invalidRefreshToken();
+    if (row.used) {
+      await this.revokeFamily(row.familyId);
+      throw invalidRefreshToken();
+    }
     const now = this.clock.now();
-    if (row.usedAt || row.revokedAt) {
-      await this.revokeFamily(row.familyId);
-      throw invalidRefreshToken();
-    }
-    if (row.expiresAt <= now) throw invalidRefreshToken();
-    const claimed = await this.tokens.update(
-      { id: row.id, usedAt: IsNull(), revokedAt: IsNull() },
-      { usedAt: now },
+    const expiresAt = sqlDate(row.expiresAt);
+    if (expiresAt <= now) throw invalidRefreshToken();
+    const claimed = await sqlAffected(
+      this.tokens.manager,
+      'UPDATE refresh_tokens SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND revokedAt IS NULL',
+      [now, row.id],
     );
-    if (claimed.affected !== 1) {
+    if (claimed !== 1) {
       await this.revokeFamily(row.familyId);
       throw invalidRefreshToken();
     }
-    return row;
+    return {
+      userId: row.userId,
+      familyId: row.familyId,
+      origin: row.origin,
+      deviceId: row.deviceId,
+      sessionVersion: Number(row.sessionVersion),
+      expiresAt,
+    };
   }
 
   /**
