@@ -20,6 +20,7 @@ import {
 import { EmailFactorService } from 'src/two-factor/email/email-factor.service';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
+import type { VerifyOutcome } from 'src/two-factor/second-factor';
 import type { MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
@@ -122,7 +123,14 @@ export class ChallengesService {
       await failed();
       throw tooManyAttempts();
     }
-    const outcome = await this.factors.get(factorName).verify(user.id, challengeId, code);
+    let outcome: VerifyOutcome;
+    try {
+      outcome = await this.factors.get(factorName).verify(user.id, challengeId, code);
+    } catch (error) {
+      await this.lockout.settle(user.id, false);
+      throw error;
+    }
+    await this.lockout.settle(user.id, outcome !== 'accepted');
     if (outcome !== 'accepted') {
       await failed();
       if (outcome === 'replayed') {
@@ -145,7 +153,6 @@ export class ChallengesService {
       if (await this.isExhausted(challengeId)) throw tooManyAttempts();
       throw outcome === 'expired' ? codeExpired() : invalidCode();
     }
-    await this.lockout.release(user.id);
     // A parallel request with another right code already passed this challenge.
     if (!(await this.complete(challengeId))) throw invalidCode();
     await this.audit.record({ type: 'two_factor.succeeded', user, factor: factorName, client });

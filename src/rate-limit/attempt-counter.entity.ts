@@ -9,7 +9,10 @@ export const COUNTER_SCOPES = [
 ] as const;
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
-/** Per-subject failure counters (B2, P6, E7): one row per scope and user. */
+/**
+ * Per-subject counters (B2, P6, E7): one row per scope and user. `attempts` counts decided
+ * attempts in the chained window; `pending` counts those reserved and not yet decided.
+ */
 @Entity('attempt_counters')
 export class AttemptCounter {
   @PrimaryColumn({ type: 'varchar', length: 24 })
@@ -23,4 +26,11 @@ export class AttemptCounter {
 
   @Column({ type: 'datetime', nullable: true })
   lastAttemptAt!: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  pending!: number;
+
+  /** The last reservation; older ones than a minute no longer hold a place (a crashed check). */
+  @Column({ type: 'datetime', nullable: true })
+  pendingAt!: Date | null;
 }

@@ -14,14 +14,13 @@ export class SecondFactorLockout {
   constructor(private readonly limiter: AttemptLimiter) {}
 
   /** While locked, the attempt is refused unchecked and still counts (B3). */
-  async reserve(userId: string): Promise<Reservation> {
-    const reservation = await this.limiter.reserve('second_factor', userId, LIMIT);
-    if (!reservation.granted) await this.limiter.countRefused('second_factor', userId, LIMIT);
-    return reservation;
+  reserve(userId: string): Promise<Reservation> {
+    return this.limiter.reserve('second_factor', userId, LIMIT, 'counts');
   }
 
-  release(userId: string): Promise<void> {
-    return this.limiter.release('second_factor', userId);
+  /** Decides the reserved attempt: only a code checked and refused counts (I5). */
+  settle(userId: string, failed: boolean): Promise<void> {
+    return this.limiter.settle('second_factor', userId, LIMIT, failed);
   }
 
   isLocked(userId: string): Promise<boolean> {

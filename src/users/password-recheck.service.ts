@@ -20,22 +20,29 @@ export class PasswordRecheckService {
     private readonly audit: AuditService,
   ) {}
 
-  /** 403 INVALID_PASSWORD, or 429 TOO_MANY_ATTEMPTS while limited; nothing changes either way. */
+  /**
+   * 403 INVALID_PASSWORD, or 429 TOO_MANY_ATTEMPTS while limited; nothing changes either way.
+   * Only a password checked and found wrong counts (I5).
+   */
   async require(user: User, password: string, client: ClientInfo): Promise<void> {
     const limit = LIMITS.passwordRecheckFailures;
-    const reservation = await this.limiter.reserve('password_recheck', user.id, limit);
+    const reservation = await this.limiter.reserve('password_recheck', user.id, limit, 'counts');
     if (!reservation.granted) {
-      await this.limiter.countRefused('password_recheck', user.id, limit);
       throw new AppException(
         ErrorCode.TOO_MANY_ATTEMPTS,
         `Too many wrong passwords; try again in ${reservation.retryAfterSeconds} s`,
         { retryAfter: reservation.retryAfterSeconds },
       );
     }
-    if (await this.passwords.verify(user.passwordHash, password)) {
-      await this.limiter.release('password_recheck', user.id);
-      return;
+    let right: boolean;
+    try {
+      right = await this.passwords.verify(user.passwordHash, password);
+    } catch (error) {
+      await this.limiter.settle('password_recheck', user.id, limit, false);
+      throw error;
     }
+    await this.limiter.settle('password_recheck', user.id, limit, !right);
+    if (right) return;
     await this.audit.record({ type: 'password.recheck_failed', user, client });
     throw new AppException(ErrorCode.INVALID_PASSWORD, 'The current password is not correct');
   }

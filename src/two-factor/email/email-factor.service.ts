@@ -55,9 +55,11 @@ export class EmailFactorService implements SecondFactor {
       await this.sendSetupCode(userId, address, newAddress ? 'ignored' : 'enforced');
     } catch (error) {
       await this.factors.update({ userId }, { pendingAddress: previousPending });
-      if (newAddress) await this.limiter.release('setup_address', userId);
+      if (newAddress)
+        await this.limiter.settle('setup_address', userId, LIMITS.setupAddresses, false);
       throw error;
     }
+    if (newAddress) await this.limiter.settle('setup_address', userId, LIMITS.setupAddresses, true);
     return { pendingAddress: address };
   }
 
@@ -128,16 +130,17 @@ export class EmailFactorService implements SecondFactor {
     try {
       code = await this.codes.issue(userId, 'email_setup', null, cooldown);
     } catch (error) {
-      await this.limiter.release('setup_mail', userId);
+      await this.limiter.settle('setup_mail', userId, LIMITS.setupMails, false);
       throw error;
     }
     try {
       await this.mail.sendEmailMethodVerificationCode(address, code);
     } catch (error) {
       await this.codes.discard(userId, 'email_setup');
-      await this.limiter.release('setup_mail', userId);
+      await this.limiter.settle('setup_mail', userId, LIMITS.setupMails, false);
       throw error;
     }
+    await this.limiter.settle('setup_mail', userId, LIMITS.setupMails, true);
   }
 
   private async sendLoginCode(
@@ -162,7 +165,7 @@ export class EmailFactorService implements SecondFactor {
     userId: string,
     limit: CounterLimit,
   ): Promise<void> {
-    const reservation = await this.limiter.reserve(scope, userId, limit);
+    const reservation = await this.limiter.reserve(scope, userId, limit, 'free');
     if (reservation.granted) return;
     const what = scope === 'setup_mail' ? 'setup codes' : 'new addresses';
     throw new AppException(
