@@ -1,0 +1,103 @@
+import { createAccountWithUser } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+import { signInWithApp, userWithMethods } from './support/two-factor';
+
+/** I4 on what people type: prototype keys, addresses a mailer or a log would read otherwise, invisible names. */
+describe('Input hardening', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  /** A raw JSON text: `JSON.stringify` of an object literal cannot carry an own `__proto__` key. */
+  const sendJson = (request: ReturnType<TestApp['http']['post']>, json: string) =>
+    request.set('Content-Type', 'application/json').send(json);
+
+  const expectUnknownField = (
+    response: { status: number; body: { code?: string; message?: string } },
+    key: string,
+  ) => {
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    expect(response.body.message).toContain(`${key} should not exist`);
+  };
+
+  describe('prototype keys', () => {
+    it('I4: `__proto__` and `constructor` at login are unknown fields (400), never 500, and nobody signs in', async () => {
+      const user = await createAccountWithUser(t, 'member');
+      const credentials = JSON.stringify({ email: user.email, password: user.password }).slice(
+        0,
+        -1,
+      );
+      for (const [key, value] of [
+        ['constructor', '{}'],
+        ['constructor', '"x"'],
+        ['constructor', '{"prototype":{"isAdmin":true}}'],
+        ['__proto__', '{}'],
+        ['__proto__', '{"isAdmin":true}'],
+        ['__proto__', 'null'],
+      ]) {
+        const response = await sendJson(
+          t.http.post('/api/auth/login'),
+          `${credentials},"${key}":${value}}`,
+        );
+        expectUnknownField(response, key);
+        expect(response.body.accessToken).toBeUndefined();
+      }
+      // Nested in a field: class-transformer took such a value for a class and answered 500.
+      for (const [json, path] of [
+        [`{"email":{"constructor":1},"password":"x"}`, 'email.constructor'],
+        [`${credentials},"deviceToken":{"constructor":1}}`, 'deviceToken.constructor'],
+        [`${credentials},"deviceToken":[{"__proto__":{}}]}`, 'deviceToken.0.__proto__'],
+      ]) {
+        expectUnknownField(await sendJson(t.http.post('/api/auth/login'), json), path);
+      }
+    });
+
+    it('I4: prototype keys are refused on every route with a body, nested too, and change nothing', async () => {
+      const { token, user } = await userWithMethods(t, ['email']);
+      // The policy needs an administrator who passed the second factor (A4).
+      const admin = await userWithMethods(t, ['totp'], { role: 'admin' });
+      const adminToken = (await signInWithApp(t, admin.user, admin.secret)).accessToken;
+      const removeEmail = (json: string) =>
+        sendJson(t.as(token).delete('/api/me/two-factor/email'), json);
+      const setPolicy = (json: string) => sendJson(t.as(adminToken).put('/api/admin/policy'), json);
+      const password = JSON.stringify(user.password);
+
+      expectUnknownField(await removeEmail(`{"password":${password},"__proto__":{}}`), '__proto__');
+      expectUnknownField(
+        await removeEmail(`{"password":${password},"constructor":1}`),
+        'constructor',
+      );
+      expectUnknownField(
+        await setPolicy('{"twoFactorRequired":true,"constructor":{}}'),
+        'constructor',
+      );
+      expectUnknownField(await setPolicy('{"twoFactorRequired":true,"__proto__":[]}'), '__proto__');
+      // Nested inside a field and inside an array: named with their path.
+      expectUnknownField(
+        await setPolicy('{"twoFactorRequired":{"__proto__":{"x":1}}}'),
+        'twoFactorRequired.__proto__',
+      );
+      expectUnknownField(
+        await setPolicy('{"twoFactorRequired":[{"constructor":{}}]}'),
+        'twoFactorRequired.0.constructor',
+      );
+      // And in the query string.
+      expectUnknownField(
+        await t.as(adminToken).get('/api/admin/users?constructor=1'),
+        'constructor',
+      );
+
+      const methods = await t.as(token).get('/api/me/two-factor').expect(200);
+      expect(methods.body.email.enabled).toBe(true);
+      const policy = await t.as(adminToken).get('/api/admin/policy').expect(200);
+      expect(policy.body.twoFactorRequired).toBe(false);
+      // The same bodies without the key go through.
+      await setPolicy('{"twoFactorRequired":false}').expect(200);
+      await removeEmail(`{"password":${password}}`).expect(204);
+    });
+  });
+});
