@@ -371,4 +371,44 @@ describe('Hardening', () => {
     expect(response.status).toBe(401);
     await t.as(accessToken).get('/api/me').expect(200);
   });
+
+  it('S3: a token of any kind signed with the right key but without `exp` opens nothing', async () => {
+    const withoutExp = (token: string) => {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      expect(typeof claims.exp).toBe('number');
+      delete claims.exp;
+      return sign(claims, t.config.jwtSecret, { algorithm: 'HS256' });
+    };
+
+    const user = await createAccountWithUser(t, 'member');
+    const { accessToken } = await signIn(t, user);
+    const access = await t.as(withoutExp(accessToken)).get('/api/me');
+    expect(access.status).toBe(401);
+    expect(access.body.code).toBe('UNAUTHENTICATED');
+
+    const { user: withApp, secret } = await userWithApp();
+    const { challengeToken } = await startChallenge(t, withApp);
+    const challenge = await verify(withoutExp(challengeToken), totpCode(secret, now()));
+    expect(challenge.status).toBe(401);
+    expect(challenge.body.code).toBe('CHALLENGE_EXPIRED');
+    // Refused before anything was spent: the real token and the same code still pass.
+    await verify(challengeToken, totpCode(secret, now())).expect(200);
+
+    const admin = await createAccountWithUser(t, 'admin');
+    const member = await createUser(t, admin.accountId, 'member');
+    await makeMandatory(admin);
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: member.email, password: member.password })
+      .expect(200);
+    const setup = await t.as(withoutExp(login.body.setupToken as string)).get('/api/me/two-factor');
+    expect(setup.status).toBe(401);
+    await t
+      .as(login.body.setupToken as string)
+      .get('/api/me/two-factor')
+      .expect(200);
+  });
 });
