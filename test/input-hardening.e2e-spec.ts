@@ -1,6 +1,6 @@
-import { createAccountWithUser } from './support/factories';
+import { createAccountWithUser, signIn } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { signInWithApp, userWithMethods } from './support/two-factor';
+import { enableEmailMethod, signInWithApp, userWithMethods } from './support/two-factor';
 
 /** I4 on what people type: prototype keys, addresses a mailer or a log would read otherwise, invisible names. */
 describe('Input hardening', () => {
@@ -98,6 +98,64 @@ describe('Input hardening', () => {
       // The same bodies without the key go through.
       await setPolicy('{"twoFactorRequired":false}').expect(200);
       await removeEmail(`{"password":${password}}`).expect(204);
+    });
+  });
+
+  describe('email addresses', () => {
+    const refused = [
+      'ada\u2028lovelace@example.com',
+      'ada\u2029lovelace@example.com',
+      'ada\u0085lovelace@example.com',
+      'ada@exam\u2028ple.com',
+      '"=?utf-8?q?evil=40attacker.example?="@example.com',
+      '=?utf-8?q?evil=40attacker.example?=@example.com',
+      '=?utf-8?b?ZXZpbEBhdHRhY2tlci5leGFtcGxl?=@example.com',
+      '"ada"@example.com',
+      '"ada lovelace"@example.com',
+      '"evil@attacker.example x"@example.com',
+    ];
+
+    const expectRefused = (response: { status: number; body: { code?: string } }) => {
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+    };
+
+    it('I4: login refuses addresses with line separators, quoted or encoded-word local parts', async () => {
+      for (const email of refused) {
+        expectRefused(await t.http.post('/api/auth/login').send({ email, password: 'whatever-1' }));
+      }
+    });
+
+    it('I4: an administrator cannot create a user with such an address', async () => {
+      const admin = await createAccountWithUser(t, 'admin');
+      const { accessToken } = await signIn(t, admin);
+      for (const email of refused) {
+        expectRefused(
+          await t
+            .as(accessToken)
+            .post('/api/admin/users')
+            .send({ email, name: 'Eve', password: 'long enough password', role: 'member' }),
+        );
+      }
+      const users = await t.as(accessToken).get('/api/admin/users').expect(200);
+      expect(users.body.items.map((u: { email: string }) => u.email)).toEqual([admin.email]);
+    });
+
+    it('I4: email factor setup refuses such an address and mails nothing', async () => {
+      const user = await createAccountWithUser(t, 'member');
+      const { accessToken } = await signIn(t, user);
+      const before = t.mail.messages.length;
+      for (const email of refused) {
+        expectRefused(
+          await t
+            .as(accessToken)
+            .post('/api/me/two-factor/email')
+            .send({ password: user.password, email }),
+        );
+      }
+      expect(t.mail.messages.length).toBe(before);
+      // An ordinary address still works.
+      await enableEmailMethod(t, user, accessToken, `plain-${user.id.slice(0, 8)}@example.org`);
     });
   });
 });
