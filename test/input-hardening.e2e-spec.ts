@@ -1,6 +1,17 @@
-import { createAccountWithUser, signIn } from './support/factories';
+import { DataSource } from 'typeorm';
+import { TrustedDevice } from 'src/devices/trusted-device.entity';
+import { createAccountWithUser, signIn, type TestUser } from './support/factories';
+import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
-import { enableEmailMethod, signInWithApp, userWithMethods } from './support/two-factor';
+import {
+  enableEmailMethod,
+  signInWithApp,
+  startChallenge,
+  userWithMethods,
+} from './support/two-factor';
+
+const FIREFOX_MAC =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 /** I4 on what people type: prototype keys, addresses a mailer or a log would read otherwise, invisible names. */
 describe('Input hardening', () => {
@@ -156,6 +167,58 @@ describe('Input hardening', () => {
       expect(t.mail.messages.length).toBe(before);
       // An ordinary address still works.
       await enableEmailMethod(t, user, accessToken, `plain-${user.id.slice(0, 8)}@example.org`);
+    });
+  });
+
+  describe('device names', () => {
+    async function rememberAs(user: TestUser, secret: string, deviceName: string) {
+      const { challengeToken } = await startChallenge(t, user);
+      const verified = await t.http
+        .post('/api/auth/two-factor/verify')
+        .set('User-Agent', FIREFOX_MAC)
+        .send({
+          challengeToken,
+          code: totpCode(secret, t.clock.now().getTime()),
+          rememberDevice: true,
+          deviceName,
+        })
+        .expect(200);
+      t.clock.advance(30_000);
+      return verified.body.accessToken as string;
+    }
+
+    it('I4: bidirectional controls and invisible characters are taken out of device names; a name with nothing visible left gets the default', async () => {
+      const { user, secret } = await userWithMethods(t, ['totp']);
+      const given: [string, string][] = [
+        ['\u202Eevil.exe\u202C', 'evil.exe'],
+        ['Work\u2066 laptop\u2069 \u200Eone\u200F\u061C', 'Work laptop one'],
+        ['Pay\u200Bpal\u2060 \u00AD', 'Paypal'],
+        ['\u200B\u200C\u200D\uFEFF', 'Firefox on macOS'],
+        [' \u3164 \u2800 \u115F\u00A0\u3000', 'Firefox on macOS'],
+        ['\u202A\u202B\u202D\u2067\u2068', 'Firefox on macOS'],
+      ];
+      let token = '';
+      for (const [name] of given) token = await rememberAs(user, secret, name);
+
+      const listed = await t.as(token).get('/api/me/trusted-devices').expect(200);
+      const names = (listed.body as { name: string }[]).map((device) => device.name).reverse();
+      expect(names).toEqual(given.map(([, shown]) => shown));
+
+      const mails = t.mail.messages.filter(
+        (mail) => mail.to.includes(user.email) && /remembered/i.test(mail.subject),
+      );
+      expect(mails).toHaveLength(given.length);
+      given.forEach(([, shown], i) => {
+        expect(mails[i].text).toContain(`: ${shown}.`);
+        expect(mails[i].text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C]/);
+      });
+      const stored = await t.app
+        .get(DataSource)
+        .getRepository(TrustedDevice)
+        .findBy({ userId: user.id });
+      expect(stored.map((device) => device.name).sort()).toEqual(
+        given.map(([, shown]) => shown).sort(),
+      );
     });
   });
 });
