@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { TrustedDevice } from 'src/devices/trusted-device.entity';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
@@ -220,5 +221,74 @@ describe('Input hardening', () => {
         given.map(([, shown]) => shown).sort(),
       );
     });
+  });
+});
+
+describe('Request timeouts', () => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ REQUEST_TIMEOUT: '1s' });
+    const server = t.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => t.close());
+
+  /**
+   * Sends `head` at once, then one byte of `trickle` every 200 ms; answers what came back and
+   * when the server closed the connection (or gave up waiting after `waitMs`).
+   */
+  function trickle(head: string, trickled: string, waitMs: number) {
+    return new Promise<{ answer: string; closedAfterMs: number | null }>((resolve) => {
+      const started = Date.now();
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < trickled.length && socket.writable) socket.write(trickled[sent++]);
+      }, 200);
+      const finish = (closedAfterMs: number | null) => {
+        clearInterval(timer);
+        clearTimeout(giveUp);
+        socket.destroy();
+        resolve({ answer, closedAfterMs });
+      };
+      const giveUp = setTimeout(() => finish(null), waitMs);
+      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => finish(Date.now() - started));
+      socket.write(head);
+    });
+  }
+
+  it('I2: a body trickled slower than the request timeout is answered 408 REQUEST_TIMEOUT and closed', async () => {
+    const body = JSON.stringify({ email: 'slow@example.com', password: 'whatever-1' });
+    const { answer, closedAfterMs } = await trickle(
+      'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${body.length}\r\n\r\n`,
+      body,
+      8_000,
+    );
+    expect(closedAfterMs).not.toBeNull();
+    // 1 s allowed, checked every second: closed well before the body could have been sent.
+    expect(closedAfterMs!).toBeGreaterThanOrEqual(900);
+    expect(closedAfterMs!).toBeLessThan(4_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
+    // The route that was reading the body gives up quietly.
+    expect(t.logs.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
+  it('I2: headers trickled slower than the request timeout are answered 408 and closed', async () => {
+    const { answer, closedAfterMs } = await trickle(
+      'GET /api/health HTTP/1.1\r\n',
+      'Host: localhost\r\nX-Slow: ' + 'a'.repeat(60),
+      8_000,
+    );
+    expect(closedAfterMs).not.toBeNull();
+    expect(closedAfterMs!).toBeLessThan(4_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 });
