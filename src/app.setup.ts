@@ -3,7 +3,7 @@ import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } fro
 import { ErrorBodyDto } from './common/errors/error-body.dto';
 import helmet from 'helmet';
 import { bodyParsers } from './common/http/body-parsing';
-import { answerUnparseableRequests } from './common/http/client-errors';
+import { answerClientErrors, limitSlowClients } from './common/http/client-errors';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
@@ -11,7 +11,8 @@ import type { AppConfig } from './config/app-config';
 /** Everything main.ts and the end-to-end tests share, so tests drive the app as it runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
-  answerUnparseableRequests(app.getHttpServer());
+  answerClientErrors(app.getHttpServer());
+  limitSlowClients(app.getHttpServer(), config.requestTimeoutSeconds);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.use(helmet());
   app.use(...bodyParsers());

@@ -115,7 +115,8 @@ export class VerifyChallengeDto extends ChallengeTokenDto {
 
   @ApiPropertyOptional({
     example: 'Work laptop',
-    description: 'Defaults to a name read from the user agent.',
+    description:
+      'Defaults to a name read from the user agent. Bidirectional controls and invisible characters are taken out; a name with nothing visible left gets the default.',
   })
   @IsOptional()
   @IsText(1, 100)
