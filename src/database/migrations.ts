@@ -5,6 +5,7 @@ import { Hardening1795840252812 } from './migrations/mariadb/1795840252812-Harde
 import { TrustedDevicesPolicyRecovery1795827052034 } from './migrations/mariadb/1795827052034-TrustedDevicesPolicyRecovery';
 import { PanelSessions1795850000000 } from './migrations/mariadb/1795850000000-PanelSessions';
 import { UsersListSearch1795860000000 } from './migrations/mariadb/1795860000000-UsersListSearch';
+import { LongerMethodNames1795870000000 } from './migrations/mariadb/1795870000000-LongerMethodNames';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
 export const MARIADB_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MARIADB_MIGRATIONS = [
   Hardening1795840252812,
   PanelSessions1795850000000,
   UsersListSearch1795860000000,
+  LongerMethodNames1795870000000,
 ];
