@@ -28,7 +28,7 @@ export interface ChallengePrompt {
  */
 export interface ChallengeAnswer {
   code?: string;
-  response?: Record<string, unknown>;
+  response?: object;
 }
 
 /**
