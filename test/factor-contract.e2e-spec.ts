@@ -45,11 +45,11 @@ describe('The second-factor contract, with a fake fourth method', () => {
 
   async function memberWithAppAndFakeKeys() {
     const member = await createUser(t, admin.accountId, 'member');
-    const password = (await signIn(t, member)).accessToken;
-    const secret = await enableTotpMethod(t, member, password);
-    const first = await addFakeKey(member, password, 'Desk key');
-    const second = await addFakeKey(member, password, 'Travel key');
-    return { member, password, secret, keys: [first, second] };
+    const token = (await signIn(t, member)).accessToken;
+    const secret = await enableTotpMethod(t, member, token);
+    const first = await addFakeKey(member, token, 'Desk key');
+    const second = await addFakeKey(member, token, 'Travel key');
+    return { member, token, secret, keys: [first, second] };
   }
 
   it('sets it up through the generic routes, with the method’s own payloads and status code', async () => {
@@ -124,7 +124,9 @@ describe('The second-factor contract, with a fake fourth method', () => {
       .expect(200);
     expect(switched.body).toEqual({
       method: 'fake-otp',
-      challenge: { options: { challenge: expect.any(String), allowCredentials: expect.any(Array) } },
+      challenge: {
+        options: { challenge: expect.any(String), allowCredentials: expect.any(Array) },
+      },
     });
     expect(switched.body.challenge.options.allowCredentials.sort()).toEqual([...keys].sort());
     expect(switched.body.emailHint).toBeUndefined();
@@ -181,19 +183,19 @@ describe('The second-factor contract, with a fake fourth method', () => {
   });
 
   it('shows in the users list’s 2FA column, and goes credential by credential, then whole', async () => {
-    const { member, password, keys } = await memberWithAppAndFakeKeys();
-    const column = async () =>
+    const { member, token, keys } = await memberWithAppAndFakeKeys();
+    const column = async (): Promise<unknown> =>
       (await t.as(adminToken).get(`/api/admin/users/${member.id}`).expect(200)).body.twoFactor;
     expect(await column()).toEqual({ enabled: true, methods: ['totp', 'fake-otp'] });
 
     const removeKey = (id: string) =>
       t
-        .as(password)
+        .as(token)
         .delete(`/api/me/two-factor/fake-otp/credentials/${id}`)
         .send({ password: member.password });
     await removeKey(keys[0]).expect(204);
     expect((await removeKey(keys[0])).status).toBe(404);
-    const status = await t.as(password).get('/api/me/two-factor').expect(200);
+    const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(status.body['fake-otp'].credentials.map((key: { id: string }) => key.id)).toEqual([
       keys[1],
     ]);
@@ -207,10 +209,10 @@ describe('The second-factor contract, with a fake fourth method', () => {
     );
     expect(mail.text).toContain('fake keys');
 
-    await addFakeKey(member, password, 'New key');
+    await addFakeKey(member, token, 'New key');
     expect(await column()).toEqual({ enabled: true, methods: ['totp', 'fake-otp'] });
     await t
-      .as(password)
+      .as(token)
       .delete('/api/me/two-factor/fake-otp')
       .send({ password: member.password })
       .expect(204);
@@ -227,11 +229,7 @@ describe('The second-factor contract, with a fake fourth method', () => {
       (await signIn(t, account)).accessToken,
     );
     const accountAdmin = (await signInWithApp(t, account, accountAdminSecret)).accessToken;
-    await t
-      .as(accountAdmin)
-      .put('/api/admin/policy')
-      .send({ twoFactorRequired: true })
-      .expect(200);
+    await t.as(accountAdmin).put('/api/admin/policy').send({ twoFactorRequired: true }).expect(200);
 
     const member = await createUser(t, account.accountId, 'member');
     const login = await t.http

@@ -44,7 +44,9 @@ export class OptionalPasswordDto {
 
 /** One credential of a method that has several (passkeys); never its secret or public key. */
 export class CredentialStatusDto {
-  @ApiProperty({ description: 'Names it in `DELETE /api/me/two-factor/{method}/credentials/{id}`.' })
+  @ApiProperty({
+    description: 'Names it in `DELETE /api/me/two-factor/{method}/credentials/{id}`.',
+  })
   id!: string;
 
   @ApiProperty({ example: 'Work laptop' })

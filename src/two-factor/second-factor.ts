@@ -70,7 +70,7 @@ export interface SetupUser {
  */
 export interface SetupConfirmation {
   answer: object;
-  enable(manager: EntityManager): Promise<void>;
+  enable: (manager: EntityManager) => Promise<void>;
 }
 
 /** One credential of a method that has several (passkeys): what the user and admin may see. */
@@ -95,7 +95,11 @@ export interface RouteDoc {
  */
 export interface MethodApi {
   /** The body of setup's first step: `password` (OptionalPasswordDto) and what the method needs. */
-  begin: RouteDoc & { body: PayloadType<{ password?: string }>; status: 200 | 201 | 202; answer: PayloadType };
+  begin: RouteDoc & {
+    body: PayloadType<{ password?: string }>;
+    status: 200 | 201 | 202;
+    answer: PayloadType;
+  };
   /** The body and answer of setup's second step; a setup token gets a session instead. */
   confirm: RouteDoc & { body: PayloadType; answer: PayloadType };
   /** Documented only when the method implements `resendSetup`. */

@@ -85,7 +85,8 @@ export class ChallengePromptDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'What the client needs to answer, e.g. WebAuthn request options for this challenge.',
+    description:
+      'What the client needs to answer, e.g. WebAuthn request options for this challenge.',
   })
   options?: Record<string, unknown>;
 }

@@ -15,7 +15,11 @@ export interface MethodChange<T> {
    * Then, in the same transaction, with the methods now in force: what follows from them
    * (trusted devices end with the last method). Throwing undoes the whole change.
    */
-  settle?(manager: EntityManager, after: TwoFactorMethod[], before: TwoFactorMethod[]): Promise<void>;
+  settle?(
+    manager: EntityManager,
+    after: TwoFactorMethod[],
+    before: TwoFactorMethod[],
+  ): Promise<void>;
 }
 
 /** The user's methods as a whole: which are in force, what the profile shows, a reset. */
@@ -50,10 +54,7 @@ export class TwoFactorService {
   }
 
   /** A3: every method, credential, pending code and recovery code goes, and the lockout with them. */
-  async reset(
-    userId: string,
-    settle: (manager: EntityManager) => Promise<void>,
-  ): Promise<void> {
+  async reset(userId: string, settle: (manager: EntityManager) => Promise<void>): Promise<void> {
     await this.changeMethods(userId, {
       apply: (manager) => this.factors.removeAll(manager, userId),
       settle,
