@@ -5,9 +5,9 @@ import { ListUsersQueryDto, toAdminUserDto } from 'src/admin/admin-users.dto';
 import { AuditService } from 'src/audit/audit.service';
 import { AUDIT_EVENT_TYPES, ListAuditEventsQueryDto } from 'src/audit/audit.dto';
 import { AccessService } from 'src/auth/access.service';
-import { AccountSecurityService } from 'src/auth/account-security.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
+import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
@@ -99,7 +99,7 @@ export class PanelGateway {
   constructor(
     private readonly auth: AuthService,
     private readonly access: AccessService,
-    private readonly security: AccountSecurityService,
+    private readonly reset: TwoFactorResetService,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
@@ -210,7 +210,7 @@ export class PanelGateway {
 
   /** The same reset as POST /api/admin/users/:id/two-factor/reset (A3), audited with the admin. */
   resetTwoFactor(admin: Principal, userId: string, client: ClientInfo): Promise<void> {
-    return refusals(() => this.security.resetTwoFactor(adminOnly(admin), userId, client));
+    return refusals(() => this.reset.resetTwoFactor(adminOnly(admin), userId, client));
   }
 
   async getPolicy(accountId: string): Promise<PanelPolicy> {

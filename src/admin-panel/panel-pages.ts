@@ -5,13 +5,14 @@ import type { PanelMethod } from './panel-gateway';
  * and need no React bundle. Every value is escaped.
  */
 
-const METHOD_NAMES: Record<PanelMethod, string> = {
+const METHOD_NAMES: Partial<Record<PanelMethod, string>> = {
   totp: 'Authenticator app',
   email: 'Email',
 };
 
+/** Any other registered method shows by its name. */
 export function methodName(method: PanelMethod): string {
-  return METHOD_NAMES[method];
+  return METHOD_NAMES[method] ?? method;
 }
 
 export function passwordPage(productName: string, notice?: string): string {

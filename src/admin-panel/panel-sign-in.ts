@@ -119,9 +119,9 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
   router.post('/login/method', form, limited, async (request, response) => {
     const challenge = request.session.challenge;
     const { method } = fields(request, 'method');
-    if (challenge && challenge.methods.includes(method as PanelMethod)) {
+    if (challenge && challenge.methods.includes(method)) {
       try {
-        const switched = await gateway.switchMethod(challenge.token, method as PanelMethod);
+        const switched = await gateway.switchMethod(challenge.token, method);
         request.session.challenge = { ...challenge, ...switched };
       } catch (error) {
         request.session.notice = refusalMessage(error);

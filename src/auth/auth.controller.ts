@@ -26,7 +26,7 @@ import {
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
-import { AccountSecurityService } from './account-security.service';
+import { AccountSessionsService } from './account-sessions.service';
 import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
 import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
@@ -39,7 +39,7 @@ const DEVICE_COOKIE = 'gk_device';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly accountSecurity: AccountSecurityService,
+    private readonly accountSessions: AccountSessionsService,
     private readonly sessions: SessionsService,
   ) {}
 
@@ -150,7 +150,7 @@ export class AuthController {
     description: 'Every session and trusted device of the caller ends at once.',
   })
   logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.accountSecurity.logoutEverywhere(principal.userId);
+    return this.accountSessions.logoutEverywhere(principal.userId);
   }
 
   @ApiTags('me')
@@ -168,7 +168,7 @@ export class AuthController {
     @Body() body: ChangePasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.accountSecurity.changePassword(
+    return this.accountSessions.changePassword(
       principal,
       body.currentPassword,
       body.newPassword,

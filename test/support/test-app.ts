@@ -10,6 +10,8 @@ import { AppModule } from 'src/app.module';
 import { configureApp } from 'src/app.setup';
 import { Clock } from 'src/common/clock';
 import { loadConfig, type AppConfig } from 'src/config/app-config';
+import type { MethodFactorType } from 'src/two-factor/factor-registry';
+import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { FakeClock } from './fake-clock';
 import { SmtpCapture } from './smtp-capture';
 import { freshDatabaseUrl } from './test-database';
@@ -38,8 +40,11 @@ export async function startTestApp(
   env: Record<string, string> = {},
   /** Lets a test route the app's database connection, e.g. through a proxy it controls. */
   rewriteDatabaseUrl: (url: string) => string = (url) => url,
-  /** The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project). */
-  options: { adminPanel?: boolean } = {},
+  /**
+   * The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project).
+   * `extraFactors` registers methods kept outside src/ (TwoFactorModule.withExtraFactors).
+   */
+  options: { adminPanel?: boolean; extraFactors?: MethodFactorType[] } = {},
 ): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   const mail = new SmtpCapture();
@@ -56,7 +61,10 @@ export async function startTestApp(
   const clock = new FakeClock();
   const logs = new CapturedLogs();
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, options)],
+    imports: [
+      AppModule.forRoot(config, { adminPanel: options.adminPanel }),
+      ...(options.extraFactors ? [TwoFactorModule.withExtraFactors(options.extraFactors)] : []),
+    ],
   })
     .overrideProvider(Clock)
     .useValue(clock)
