@@ -15,11 +15,7 @@ import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.se
 import { FactorRegistry, methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
-import type {
-  ChallengeAnswer,
-  ChallengePrompt,
-  VerifyOutcome,
-} from 'src/two-factor/second-factor';
+import type { ChallengeAnswer, ChallengePrompt, VerifyOutcome } from 'src/two-factor/second-factor';
 import { promptFields, type MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
