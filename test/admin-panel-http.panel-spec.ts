@@ -386,18 +386,29 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
           `users/records/${colleague.id}/no-such-action`,
           'users/actions/new',
           'users/bulk/bulkDelete',
+          'two-factor-policy/actions/activate',
+          `users/records/${colleague.id}/list`,
+          'users/records/%E0%A4%A/show',
+          'users/actions/list?filters.constructor=x',
         ];
         for (const path of paths) {
           const answer = await api(panel, path);
           expect([path, answer.status >= 400 && answer.status < 500]).toEqual([path, true]);
           expect([path, answer.body.code]).toEqual([path, expect.stringMatching(/^[A-Z_]+$/)]);
         }
-        for (const page of [
-          '/admin/resources/no-such-resource',
-          '/admin/resources/users/actions/nope',
-        ]) {
-          expect([page, (await panel.get(page)).status]).toEqual([page, 404]);
+        for (const [page, status] of [
+          ['/admin/resources/no-such-resource', 404],
+          ['/admin/resources/users/actions/nope', 404],
+          ['/admin/resources/users/bulk/bulkDelete', 400],
+          ['/admin/pages/nope', 404],
+        ] as const) {
+          expect([page, (await panel.get(page)).status]).toEqual([page, status]);
         }
+        const field = await panel
+          .post(`/admin/api/resources/users/records/${colleague.id}/show`)
+          .type('form')
+          .send({ constructor: 'x' });
+        expect([field.status, field.body.code]).toEqual([400, 'VALIDATION_FAILED']);
         const errors = t.logs.lines.slice(before).filter((line) => line.startsWith('error'));
         expect(errors).toEqual([]);
       });

@@ -107,6 +107,27 @@ export function readBodies(): RequestHandler {
   };
 }
 
+/**
+ * AdminJS looks query and field names up in plain objects, where `constructor` or `toString`
+ * finds Object's own (a 500), and formidable assigns a `__proto__` field as the prototype: such
+ * names, also as a part of a dotted name, are refused (I4, I5).
+ */
+export const noPrototypeKeys: RequestHandler = (request, _response, next) => {
+  const fields = (request as Request & { fields?: object }).fields ?? {};
+  const names = [...Object.keys(request.query), ...Object.keys(fields)];
+  const refused =
+    Object.getPrototypeOf(fields) !== Object.prototype ||
+    names.some((name) => name.split('.').some((part) => part in Object.prototype));
+  next(
+    refused
+      ? new AppException(
+          ErrorCode.VALIDATION_FAILED,
+          'Names such as __proto__ or constructor are refused in queries and forms',
+        )
+      : undefined,
+  );
+};
+
 interface FormidableForm {
   handlePart(part: unknown): void;
   _error(error: Error): void;

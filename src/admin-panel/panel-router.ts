@@ -19,6 +19,7 @@ import { PanelRefusal, type PanelGateway } from './panel-gateway';
 import {
   exactMountOnly,
   isApiRequest,
+  noPrototypeKeys,
   readBodies,
   sameOriginOnly,
   scriptNonceOf,
@@ -94,6 +95,7 @@ export function panelRouter(options: {
     }),
   );
   router.use(readBodies());
+  router.use(noPrototypeKeys);
   router.use(signInRoutes(options.gateway, options.productName));
   router.use(requireAdmin(options.gateway));
   router.get('/', (_request, response) => response.redirect('/admin/resources/users'));
@@ -102,8 +104,9 @@ export function panelRouter(options: {
 }
 
 /**
- * I5: AdminJS answers an unknown resource, action or page with a 500 (or an empty page), so the
- * names its routes take are checked first, decoded as the router decodes them: a 404 otherwise.
+ * I5: AdminJS answers an unknown resource, action or page with a 500 (or an empty page), and runs
+ * an action at a route of another kind (a record action with no record: a 500), so the names its
+ * routes take are checked first, decoded as the router decodes them: a 404 otherwise.
  */
 function knownActionsOnly(router: Router, admin: AdminJS): void {
   const resourceOf = (id: string) => {
@@ -113,17 +116,30 @@ function knownActionsOnly(router: Router, admin: AdminJS): void {
       return null;
     }
   };
-  const check = (known: boolean, what: string) =>
-    known ? undefined : new AppException(ErrorCode.NOT_FOUND, `No such ${what} in the admin panel`);
+  const unknown = (what: string) =>
+    new AppException(ErrorCode.NOT_FOUND, `No such ${what} in the admin panel`);
   router.param('resourceId', (_request, _response, next, id: string) =>
-    next(check(resourceOf(id) !== null, 'resource')),
+    next(resourceOf(id) ? undefined : unknown('resource')),
   );
   router.param('action', (request, _response, next, name: string) => {
     const actions = resourceOf(String(request.params.resourceId))?.decorate().actions ?? {};
-    next(check(Object.hasOwn(actions, name), 'action'));
+    const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
+    const route = String((request.route as { path?: string } | undefined)?.path);
+    const bulk = route.includes('/bulk/');
+    const fits = route.includes('/records/')
+      ? action?.isRecordType()
+      : bulk
+        ? action?.isBulkType()
+        : action?.isResourceType();
+    if (!fits) return next(unknown('action'));
+    // AdminJS's bulk page throws a bare Error (a 500) when no record is named.
+    if (bulk && typeof request.query.recordIds !== 'string') {
+      return next(new AppException(ErrorCode.VALIDATION_FAILED, 'Name the records: recordIds'));
+    }
+    next();
   });
   router.param('pageName', (_request, _response, next, name: string) =>
-    next(check(Object.hasOwn(admin.options.pages ?? {}, name), 'page')),
+    next(Object.hasOwn(admin.options.pages ?? {}, name) ? undefined : unknown('page')),
   );
 }
 
@@ -173,9 +189,13 @@ export function panelErrors(): ErrorRequestHandler {
   };
 }
 
-/** The refusals of the gateway and of AdminJS, as the product's exceptions. */
+/** The refusals of the gateway, AdminJS and Express, as the product's exceptions. */
 function inProductTerms(error: unknown): unknown {
   if (error instanceof PanelRefusal) return new AppException(error.code, error.message);
+  // Express's router refuses a path segment that does not decode with a 400 of its own.
+  if ((error as { status?: unknown } | null)?.status === 400) {
+    return new AppException(ErrorCode.VALIDATION_FAILED, 'The path is not validly encoded');
+  }
   const name = error instanceof Error ? error.constructor.name : '';
   if (name === 'NotFoundError') return new AppException(ErrorCode.NOT_FOUND, 'Not found');
   if (name === 'ForbiddenError') return new AppException(ErrorCode.FORBIDDEN, 'Forbidden');
