@@ -9,7 +9,7 @@ import { freshDatabaseUrl } from './support/test-database';
 const varDir = () => mkdtempSync(join(tmpdir(), 'gatekeeper-start-'));
 
 // Each test compiles and starts src/main.ts in a child process: seconds, more on a busy machine.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('Start-up and shutdown', () => {
   it('refuses to start in production without secrets, in one line naming each missing variable', async () => {

@@ -35,7 +35,7 @@ export class MainProcess {
   }
 
   /** Resolves with the first match of `pattern` in stdout, polling until `timeoutMs`. */
-  async waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  async waitForOutput(pattern: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const match = this.stdout.match(pattern);
@@ -55,7 +55,7 @@ export class MainProcess {
 /** Runs main until it exits by itself; kills it after `timeoutMs`. */
 export async function runMainUntilExit(
   env: Record<string, string>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<MainRun> {
   const main = new MainProcess(env);
   const timer = setTimeout(() => main.signal('SIGKILL'), timeoutMs);
