@@ -79,7 +79,8 @@ describe('Start-up and shutdown', () => {
           }),
       );
       try {
-        await Promise.all(instances.map((main) => main.waitForOutput(/Listening on/)));
+        // Three ts-node compilations at once on two cores: slow, more so on a busy machine.
+        await Promise.all(instances.map((main) => main.waitForOutput(/Listening on/, 90_000)));
         const connection = await createConnection(database.url);
         try {
           const [users] = await connection.query<RowDataPacket[]>('SELECT email FROM users');
@@ -97,5 +98,6 @@ describe('Start-up and shutdown', () => {
         await database.drop();
       }
     },
+    150_000,
   );
 });
