@@ -5,10 +5,10 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { RequestLoggerMiddleware } from 'src/common/http/request-logger.middleware';
+import { regenerateSession, type WebSessionStore } from 'src/sessions/web-session.store';
 import type { PanelGateway } from './panel-gateway';
 import { panelAdminOf, type PanelActionRequest } from './panel-resources';
-import type { PanelSessionStore } from './panel-session.store';
-import { regenerate, signInRoutes } from './panel-sign-in';
+import { signInRoutes } from './panel-sign-in';
 
 export const SESSION_COOKIE = 'gk_panel';
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -20,7 +20,7 @@ const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
  */
 export function panelRouter(options: {
   gateway: PanelGateway;
-  store: PanelSessionStore;
+  store: WebSessionStore;
   productName: string;
   secret: Buffer;
 }): Router {
@@ -108,7 +108,7 @@ function requireAdmin(gateway: PanelGateway): RequestHandler {
     }
     if (claims) {
       if (principal) await gateway.endSession(claims);
-      await regenerate(request);
+      await regenerateSession(request);
       request.session.notice = 'Your session has ended; sign in again.';
     }
     if (request.path.startsWith('/api/')) {

@@ -1,6 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { SessionData } from 'express-session';
 import { clientInfoOf } from 'src/common/http/client-info';
+import { readCookie } from 'src/common/http/cookies';
+import { regenerateSession } from 'src/sessions/web-session.store';
 import type { AccessClaims } from 'src/access/tokens.service';
 import {
   PanelRefusal,
@@ -67,9 +69,14 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
   router.post('/login', form, limited, async (request, response) => {
     const { email, password } = fields(request, 'email', 'password');
     const client = clientInfoOf(request);
-    await regenerate(request);
+    await regenerateSession(request);
     try {
-      const step = await gateway.signInWithPassword(email, password, deviceCookie(request), client);
+      const step = await gateway.signInWithPassword(
+        email,
+        password,
+        readCookie(request, DEVICE_COOKIE),
+        client,
+      );
       if (step.status === 'code_required') {
         const { challengeToken: token, method, methods, emailHint } = step;
         request.session.challenge = { token, method, methods, emailHint };
@@ -95,7 +102,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
         rememberDevice === 'true',
         clientInfoOf(request),
       );
-      await regenerate(request);
+      await regenerateSession(request);
       if (verified.deviceToken) {
         response.cookie(DEVICE_COOKIE, verified.deviceToken, {
           httpOnly: true,
@@ -180,13 +187,6 @@ async function admit(gateway: PanelGateway, request: Request, grant: PanelGrant)
   }
 }
 
-/** A new session id, carrying nothing over: each step starts from a fresh session (A5). */
-export function regenerate(request: Request): Promise<void> {
-  return new Promise((resolve, reject) =>
-    request.session.regenerate((error) => (error ? reject(error as Error) : resolve())),
-  );
-}
-
 function takeNotice(session: Partial<SessionData>): string | undefined {
   const notice = session.notice;
   delete session.notice;
@@ -198,14 +198,6 @@ function fields<K extends string>(request: Request, ...names: K[]): Record<K, st
   return Object.fromEntries(
     names.map((name) => [name, typeof body[name] === 'string' ? body[name] : '']),
   ) as Record<K, string>;
-}
-
-function deviceCookie(request: Request): string | undefined {
-  for (const pair of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = pair.trim().split('=');
-    if (key === DEVICE_COOKIE) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
 }
 
 function refusalMessage(error: unknown): string {

@@ -11,9 +11,8 @@ import {
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, Public } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
+import { readCookie } from 'src/common/http/cookies';
 import { LIMITS } from 'src/config/limits';
 import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
 import { SessionDto } from 'src/sessions/sessions.dto';
@@ -175,21 +174,4 @@ export class AuthController {
       client,
     );
   }
-}
-
-/** A cookie that does not decode is the client's fault: 400, never 500 (I4). */
-function readCookie(request: Request, name: string): string | undefined {
-  for (const pair of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = pair.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      throw new AppException(
-        ErrorCode.VALIDATION_FAILED,
-        `The ${name} cookie is malformed; clear it and sign in again`,
-      );
-    }
-  }
-  return undefined;
 }

@@ -1,18 +1,20 @@
+import type { Request } from 'express';
 import { Store, type SessionData } from 'express-session';
 import { LessThan, type Repository } from 'typeorm';
-import { PanelSession } from './panel-session.entity';
+import { WebSession } from './web-session.entity';
 
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
 type Done<T = void> = (error?: unknown, value?: T) => void;
 
 /**
- * express-session's store over one TypeORM table. Expired rows are refused on read and swept
- * now and then on write; every statement is parameterised by TypeORM.
+ * express-session's store over one TypeORM table, for the admin panel's and the pages' sessions
+ * (each under its own cookie). Expired rows are refused on read and swept now and then on write;
+ * every statement is parameterised by TypeORM.
  */
-export class PanelSessionStore extends Store {
+export class WebSessionStore extends Store {
   private writes = 0;
 
-  constructor(private readonly sessions: Repository<PanelSession>) {
+  constructor(private readonly sessions: Repository<WebSession>) {
     super();
   }
 
@@ -51,4 +53,11 @@ export class PanelSessionStore extends Store {
       (error: unknown) => done?.(error),
     );
   }
+}
+
+/** A new session id, carrying nothing over: each sign-in step starts from a fresh session. */
+export function regenerateSession(request: Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    request.session.regenerate((error) => (error ? reject(error as Error) : resolve())),
+  );
 }
