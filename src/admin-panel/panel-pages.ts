@@ -75,6 +75,17 @@ export function refusedPage(productName: string, message: string): string {
   );
 }
 
+/** Signing out changes something, so it is a form posted from here, never a link (A6). */
+export function signOutPage(productName: string): string {
+  return layout(
+    productName,
+    'Sign out of the admin panel',
+    undefined,
+    `<form method="post" action="/admin/logout"><button type="submit">Sign out</button></form>
+    <p><a href="/admin">Back to the admin panel</a></p>`,
+  );
+}
+
 function layout(productName: string, title: string, notice: string | undefined, body: string) {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,8 +3,8 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 
 /**
- * The one reader of a request cookie, for the API, the admin panel and the pages alike. A cookie
- * that does not decode is the client's fault: 400, never 500 (I4).
+ * The one reader of a request's cookies, for the API, the admin panel and the pages alike. A cookie that
+ * does not decode is the client's fault: 400 VALIDATION_FAILED, never 500 (I4, I5).
  */
 export function readCookie(request: Request, name: string): string | undefined {
   for (const pair of (request.headers.cookie ?? '').split(';')) {
