@@ -170,6 +170,8 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
     expect(download.status()).toBe(404);
     for (const code of codes) expect(await page.content()).not.toContain(code);
 
+    // U3: the session is the server's; nothing is left in web storage.
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
     expect(cspViolations).toEqual([]);
     expect(serverErrors).toEqual([]);
   }, 180_000);

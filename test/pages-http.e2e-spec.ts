@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
-import { nextTotpStep, userWithMethods } from './support/two-factor';
+import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
 
 /** The CSRF token of the page a browser would have in front of it. */
 function csrfOf(html: string): string {
@@ -133,6 +133,27 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     const css = await t.http.get(stylesheet).expect(200);
     expect(css.headers['cache-control']).toContain('max-age=31536000');
     expect(css.headers['content-type']).toMatch(/text\/css/);
+  });
+
+  it('U3: what a page prints is escaped: a trusted device named with markup shows as text', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const name = '<img src=x onerror=alert(1)> & "quoted"';
+    const { challengeToken } = await startChallenge(t, user);
+    await t.http
+      .post('/api/auth/two-factor/verify')
+      .send({
+        challengeToken,
+        code: totpCode(secret, t.clock.now().getTime()),
+        rememberDevice: true,
+        deviceName: name,
+      })
+      .expect(200);
+    const browser = await signedIn(user, secret);
+    const page = await browser.get('/account/security').expect(200);
+    expect(page.text).not.toContain('<img src=x');
+    expect(page.text).toContain(
+      '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;quoted&quot;',
+    );
   });
 
   it('I5: bad input to a page answers a 4xx page, never a 5xx, and the API keeps its prefix', async () => {
