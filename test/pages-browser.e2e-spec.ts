@@ -1,12 +1,20 @@
 import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, userWithMethods } from './support/two-factor';
 
-/** The screenshots the docs show (docs/pages.md, README). */
-const DOCS = join(__dirname, '..', 'docs');
+/**
+ * Screenshots of the main screens; with UPDATE_DOCS_SCREENSHOTS=1 they replace the ones the docs
+ * show (docs/pages-*.png), otherwise they go to the git-ignored screenshots/.
+ */
+const SCREENSHOTS = join(
+  __dirname,
+  '..',
+  process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? 'docs' : 'screenshots',
+);
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -26,6 +34,7 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
   const serverErrors: string[] = [];
 
   beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -61,7 +70,7 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
       })),
     ).toEqual([]);
     if (screenshot) {
-      await page.screenshot({ path: join(DOCS, `pages-${screenshot}.png`), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `pages-${screenshot}.png`), fullPage: true });
     }
   }
 

@@ -1,4 +1,7 @@
+import { getRepositoryToken } from '@nestjs/typeorm';
 import request from 'supertest';
+import { WebSession } from 'src/sessions/web-session.entity';
+import type { Repository } from 'typeorm';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
@@ -45,7 +48,7 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       .concat(response.headers['set-cookie'] ?? [])
       .find((cookie) => cookie.startsWith('gk_session='));
 
-  it('U1: the page cookie is HttpOnly, SameSite=Lax, Secure only behind TLS, and its id changes at each sign-in step', async () => {
+  it('U1: the page cookie is HttpOnly, SameSite=Lax, Secure only behind TLS, its id changes at each sign-in step, and its row holds the challenge only sealed', async () => {
     const { user, secret } = await userWithMethods(t, ['totp']);
     const browser = request.agent(t.app.getHttpServer());
     const first = await browser.get('/').expect(200);
@@ -60,6 +63,12 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       .expect(303);
     const second = sessionCookie(afterPassword)!;
     expect(second.split(';')[0]).not.toBe(cookie.split(';')[0]);
+    const id = /^gk_session=s%3A([^.]+)\./.exec(second)![1];
+    const row = await t.app
+      .get<Repository<WebSession>>(getRepositoryToken(WebSession))
+      .findOneByOrFail({ id });
+    expect(row.data).toContain('"sealedToken"');
+    expect(row.data).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
     nextTotpStep(t);
     const step = await browser.get('/').expect(200);
     const afterCode = await browser

@@ -41,7 +41,7 @@ export class PageGateMiddleware implements NestMiddleware {
         request.session.page = { language, notice: { key: 'notice.sessionEnded' } };
       }
     } else if (state.step?.kind === 'setup') {
-      const principal = await this.signIn.setupPrincipal(state.step.setupToken);
+      const principal = await this.signIn.setupPrincipal(state.step.sealedToken);
       if (principal) request.pagePrincipal = principal;
       else {
         delete state.step;

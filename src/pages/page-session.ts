@@ -3,18 +3,21 @@ import type { Principal } from 'src/access/principal';
 import type { AccessClaims } from 'src/access/tokens.service';
 import type { Language, MessageKey } from './page-i18n';
 
-/** Where a sign-in stands between the password and a full session; held on the server only. */
+/**
+ * Where a sign-in stands between the password and a full session; held on the server only, its
+ * token sealed (AES-256-GCM) as the admin panel keeps its challenge: the row never holds it in clear.
+ */
 export type SignInStep =
   | {
       kind: 'challenge';
-      challengeToken: string;
+      sealedToken: string;
       method: string;
       methods: string[];
       hint?: string;
       /** "A recovery code" was chosen under "Use another authentication method". */
       recovery?: boolean;
     }
-  | { kind: 'setup'; setupToken: string };
+  | { kind: 'setup'; sealedToken: string };
 
 /** A message for the next page, shown once. */
 export interface Notice {

@@ -4,6 +4,7 @@ import { TokensService } from 'src/access/tokens.service';
 import { AccessService } from 'src/auth/access.service';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
 import { ChallengesService } from 'src/auth/challenges.service';
+import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { validateBody } from 'src/common/http/validation';
@@ -27,6 +28,7 @@ export class PageSignInService {
     private readonly challenges: ChallengesService,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
+    private readonly crypto: CryptoService,
   ) {}
 
   /** The password, then a trusted device, a challenge, or a method to set up. */
@@ -48,7 +50,7 @@ export class PageSignInService {
     client: ClientInfo,
   ): Promise<string | undefined> {
     const input = await validateBody(VerifyChallengeDto, {
-      challengeToken: step.challengeToken,
+      challengeToken: this.crypto.decrypt(step.sealedToken),
       code: form.code,
       ...(step.recovery ? { method: 'recovery' } : {}),
       rememberDevice: form.remember === 'on',
@@ -61,25 +63,29 @@ export class PageSignInService {
   /** "Use another authentication method": another method sends its code; a recovery code asks nothing. */
   async switchMethod(step: Challenge, method: string): Promise<Challenge> {
     if (method === 'recovery') return { ...step, recovery: true };
-    const switched = await this.auth.switchMethod(step.challengeToken, method);
+    const switched = await this.auth.switchMethod(this.crypto.decrypt(step.sealedToken), method);
     return { ...step, method: switched.method, hint: switched.challenge?.hint, recovery: false };
   }
 
   resend(step: Challenge): Promise<void> {
-    return this.auth.resendCode(step.challengeToken);
+    return this.auth.resendCode(this.crypto.decrypt(step.sealedToken));
   }
 
   /** B2: when the user of this sign-in may try codes again, if they are locked out. */
   async lockedUntil(step: Challenge): Promise<Date | null> {
     const claims = await refused(() =>
-      Promise.resolve().then(() => this.tokens.verifyChallenge(step.challengeToken)),
+      Promise.resolve().then(() =>
+        this.tokens.verifyChallenge(this.crypto.decrypt(step.sealedToken)),
+      ),
     );
     return claims ? this.challenges.lockedUntil(claims.sub) : null;
   }
 
   /** A setup token's sign-in, as the API guard would let it in (S7): null once it is spent. */
-  async setupPrincipal(setupToken: string): Promise<Principal | null> {
-    const principal = await refused(() => this.access.authenticate(setupToken));
+  async setupPrincipal(sealedToken: string): Promise<Principal | null> {
+    const principal = await refused(() =>
+      this.access.authenticate(this.crypto.decrypt(sealedToken)),
+    );
     return principal?.tokenKind === 'setup' ? principal : null;
   }
 
@@ -105,13 +111,13 @@ export class PageSignInService {
       const { challengeToken, method, methods } = answer;
       state.step = {
         kind: 'challenge',
-        challengeToken,
+        sealedToken: this.crypto.encrypt(challengeToken),
         method,
         methods,
         hint: answer.challenge?.hint,
       };
     } else if (answer.status === 'two_factor_setup_required') {
-      state.step = { kind: 'setup', setupToken: answer.setupToken };
+      state.step = { kind: 'setup', sealedToken: this.crypto.encrypt(answer.setupToken) };
     } else {
       this.signedIn(state, answer);
     }
