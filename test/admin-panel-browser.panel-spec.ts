@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { totpCode } from './support/independent-totp';
 import { startPanelApp, userWithApp, type UserWithApp } from './support/panel';
 import type { TestApp } from './support/test-app';
@@ -14,15 +15,6 @@ interface ApiAnswer {
 }
 
 const SCREENSHOTS = join(__dirname, '..', 'screenshots');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
   let t: TestApp;
@@ -42,7 +34,7 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     member = await userWithApp(t, 'member', admin.accountId);
     const withEmail = await userWithMethods(t, ['email'], { accountId: admin.accountId });
     emailUser = { ...withEmail.user, address: withEmail.address };
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, userWithMethods } from './support/two-factor';
@@ -15,15 +16,6 @@ const SCREENSHOTS = join(
   '..',
   process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? 'docs' : 'screenshots',
 );
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
@@ -38,7 +30,7 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -6,9 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { createHmac } from 'node:crypto';
 import type { Application } from 'express';
-import session from 'express-session';
 import helmet from 'helmet';
 import { AccessModule } from 'src/access/access.module';
 import { AuthModule } from 'src/auth/auth.module';
@@ -16,7 +14,7 @@ import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { DevicesModule } from 'src/devices/devices.module';
 import { SessionsModule } from 'src/sessions/sessions.module';
-import { WebSessionStore } from 'src/sessions/web-session.store';
+import { webSession, WebSessionStore } from 'src/sessions/web-session.store';
 import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { UsersModule } from 'src/users/users.module';
 import { AssetsController } from './assets.controller';
@@ -82,22 +80,14 @@ export class PagesModule implements NestModule, OnModuleInit {
 
   /** U1: a server-held session under its own cookie; Secure when the request came over TLS. */
   configure(consumer: MiddlewareConsumer): void {
-    const pageSession = session({
-      name: PAGE_SESSION_COOKIE,
+    const pageSession = webSession({
       store: this.store,
-      secret: createHmac('sha256', this.config.jwtSecret)
-        .update('gatekeeper pages session')
-        .digest('hex'),
-      resave: false,
-      saveUninitialized: false,
-      unset: 'destroy',
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        path: '/',
-        secure: 'auto',
-        maxAge: PAGE_SESSION_TTL_MS,
-      },
+      cookie: PAGE_SESSION_COOKIE,
+      key: this.config.jwtSecret,
+      purpose: 'gatekeeper pages session',
+      sameSite: 'lax',
+      path: '/',
+      maxAgeMs: PAGE_SESSION_TTL_MS,
     });
     consumer
       .apply(pageHeaders, pageSession, PageGateMiddleware)

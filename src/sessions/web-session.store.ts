@@ -1,5 +1,6 @@
-import type { Request } from 'express';
-import { Store, type SessionData } from 'express-session';
+import { createHmac } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import session, { Store, type SessionData } from 'express-session';
 import { LessThan, type Repository } from 'typeorm';
 import { WebSession } from './web-session.entity';
 
@@ -53,6 +54,37 @@ export class WebSessionStore extends Store {
       (error: unknown) => done?.(error),
     );
   }
+}
+
+/**
+ * express-session on this store under its own cookie: HttpOnly, Secure when the request came
+ * over TLS (as TRUST_PROXY lets Express tell behind a proxy), signed with a secret derived from
+ * `key` for this `purpose` alone, and nothing stored before there is something to keep.
+ */
+export function webSession(options: {
+  store: WebSessionStore;
+  cookie: string;
+  key: Buffer | string;
+  purpose: string;
+  sameSite: 'strict' | 'lax';
+  path: string;
+  maxAgeMs: number;
+}): RequestHandler {
+  return session({
+    name: options.cookie,
+    store: options.store,
+    secret: createHmac('sha256', options.key).update(options.purpose).digest('hex'),
+    resave: false,
+    saveUninitialized: false,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: options.sameSite,
+      path: options.path,
+      secure: 'auto',
+      maxAge: options.maxAgeMs,
+    },
+  });
 }
 
 /** A new session id, carrying nothing over: each sign-in step starts from a fresh session. */
