@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { launchChromium, openPage, serve } from './support/browser';
 import { totpCode } from './support/independent-totp';
 import { startPanelApp, userWithApp, type UserWithApp } from './support/panel';
 import type { TestApp } from './support/test-app';
@@ -28,8 +28,7 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startPanelApp();
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await serve(t);
     admin = await userWithApp(t, 'admin');
     member = await userWithApp(t, 'member', admin.accountId);
     const withEmail = await userWithMethods(t, ['email'], { accountId: admin.accountId });
@@ -42,18 +41,9 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     await t?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    ).newPage();
-    page.on('console', (message) => {
-      const text = message.text();
-      // Offline, AdminJS's request for the Roboto font fails harmlessly.
-      if (/Content Security Policy/.test(text) && !/fonts\.googleapis/.test(text)) {
-        cspViolations.push(text);
-      }
-    });
-    return page;
+  function newPage(): Promise<Page> {
+    // Offline, AdminJS's request for the Roboto font fails harmlessly.
+    return openPage(browser, { width: 1280, height: 800 }, cspViolations, /fonts\.googleapis/);
   }
 
   async function enterPassword(page: Page, user: { email: string; password: string }) {

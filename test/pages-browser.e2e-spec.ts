@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { launchChromium, openPage, serve } from './support/browser';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, userWithMethods } from './support/two-factor';
@@ -28,8 +28,7 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await serve(t);
     browser = await launchChromium();
   }, 120_000);
 
@@ -39,12 +38,7 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const page = await (
-      await browser.newContext({ viewport: { width: 1024, height: 768 } })
-    ).newPage();
-    page.on('console', (message) => {
-      if (/Content Security Policy/.test(message.text())) cspViolations.push(message.text());
-    });
+    const page = await openPage(browser, { width: 1024, height: 768 }, cspViolations);
     page.on('response', (response) => {
       if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`);
     });
