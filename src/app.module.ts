@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { PagesModule } from './pages/pages.module';
 import { PolicyModule } from './policy/policy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -22,7 +23,7 @@ import { UsersModule } from './users/users.module';
 /**
  * The whole product, by layer: foundation (config, common, database, audit, mail, rate limits,
  * access), domain (accounts, users, sessions, devices, policy), two-factor, auth, and the
- * admin leaves. Configuration is loaded once by the caller and passed in. The AdminJS panel is
+ * leaves: the admin API, health, the pages for people who sign in, and the admin panel. Configuration is loaded once by the caller and passed in. The AdminJS panel is
  * opt-in because loading it needs ESM (`node --experimental-vm-modules` under Jest).
  */
 @Module({})
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
         AuthModule,
         AdminModule,
         HealthModule,
+        PagesModule,
         ...(options.adminPanel ? [AdminPanelModule.forRoot()] : []),
       ],
     };

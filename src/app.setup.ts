@@ -12,7 +12,19 @@ import { FactorRegistry } from './two-factor/factor-registry';
 
 /** Everything main.ts and the end-to-end tests share, so tests drive the app as it runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
-  app.setGlobalPrefix('api');
+  // The pages for people who sign in (src/pages) sit outside /api.
+  app.setGlobalPrefix('api', {
+    exclude: [
+      '/',
+      'sign-in',
+      'sign-in/{*path}',
+      'sign-out',
+      'help',
+      'language',
+      'account/{*path}',
+      'assets/{*path}',
+    ],
+  });
   answerClientErrors(app.getHttpServer());
   limitSlowClients(app.getHttpServer(), config.requestTimeoutSeconds);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);

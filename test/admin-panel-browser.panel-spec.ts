@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openPage, serve } from './support/browser';
 import { totpCode } from './support/independent-totp';
 import { startPanelApp, userWithApp, type UserWithApp } from './support/panel';
 import type { TestApp } from './support/test-app';
@@ -14,15 +15,6 @@ interface ApiAnswer {
 }
 
 const SCREENSHOTS = join(__dirname, '..', 'screenshots');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
   let t: TestApp;
@@ -36,13 +28,12 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startPanelApp();
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await serve(t);
     admin = await userWithApp(t, 'admin');
     member = await userWithApp(t, 'member', admin.accountId);
     const withEmail = await userWithMethods(t, ['email'], { accountId: admin.accountId });
     emailUser = { ...withEmail.user, address: withEmail.address };
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -50,18 +41,9 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     await t?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    ).newPage();
-    page.on('console', (message) => {
-      const text = message.text();
-      // Offline, AdminJS's request for the Roboto font fails harmlessly.
-      if (/Content Security Policy/.test(text) && !/fonts\.googleapis/.test(text)) {
-        cspViolations.push(text);
-      }
-    });
-    return page;
+  function newPage(): Promise<Page> {
+    // Offline, AdminJS's request for the Roboto font fails harmlessly.
+    return openPage(browser, { width: 1280, height: 800 }, cspViolations, /fonts\.googleapis/);
   }
 
   async function enterPassword(page: Page, user: { email: string; password: string }) {

@@ -2,7 +2,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Response } from 'supertest';
 import type { Repository } from 'typeorm';
 import type { AccessClaims } from 'src/access/tokens.service';
-import { PanelSession } from 'src/admin-panel/panel-session.entity';
+import { WebSession } from 'src/sessions/web-session.entity';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { SessionsService } from 'src/sessions/sessions.service';
 import type TestAgent from 'supertest/lib/agent';
@@ -514,7 +514,7 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
   async function panelSessionRow(cookie: string): Promise<string> {
     const id = /^(?:gk_panel=)?s%3A([^.]+)\./.exec(cookie)![1];
     const row = await t.app
-      .get<Repository<PanelSession>>(getRepositoryToken(PanelSession))
+      .get<Repository<WebSession>>(getRepositoryToken(WebSession))
       .findOneByOrFail({ id });
     return row.data;
   }

@@ -86,6 +86,17 @@ export class TokensService {
     }
   }
 
+  /**
+   * The claims of an access token a sign-in just minted, for holders that keep the session on
+   * the server by its claims and resume it on every request (the admin panel, the pages).
+   */
+  accessClaimsOf(accessToken: string): AccessClaims {
+    const token = this.verifyBearer(accessToken);
+    if (token.kind !== 'access') throw new Error('A sign-in answered a token of another kind');
+    const { sub, sv, mfa, sid, did } = token.claims;
+    return { sub, sv, mfa, sid, did };
+  }
+
   verifyChallenge(token: string): PendingClaims {
     const claims = this.verify<PendingClaims>(token, [CHALLENGE_AUDIENCE]);
     if (!claims) {

@@ -1,6 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { AccessModule } from 'src/access/access.module';
 import { AuditModule } from 'src/audit/audit.module';
 import { AuthModule } from 'src/auth/auth.module';
@@ -11,12 +9,10 @@ import { UsersModule } from 'src/users/users.module';
 import { importAdminJs } from './panel-bundle';
 import { PanelGateway } from './panel-gateway';
 import { ADMINJS, PanelLoader } from './panel.loader';
-import { PanelSession } from './panel-session.entity';
-import { PanelSessionStore } from './panel-session.store';
 
 /**
  * The AdminJS panel at /admin: Settings > Users, audit events and the 2FA policy. What it uses
- * of the product is reached through PanelGateway only; it owns one table, panel_sessions.
+ * of the product is reached through PanelGateway only; its sessions are held in the sessions module's store.
  */
 @Module({})
 export class AdminPanelModule {
@@ -33,19 +29,8 @@ export class AdminPanelModule {
         SessionsModule,
         PolicyModule,
         RateLimitModule,
-        // The app loads the entities its modules register (autoLoadEntities).
-        TypeOrmModule.forFeature([PanelSession]),
       ],
-      providers: [
-        { provide: ADMINJS, useValue: adminjs },
-        PanelGateway,
-        {
-          provide: PanelSessionStore,
-          inject: [getRepositoryToken(PanelSession)],
-          useFactory: (sessions: Repository<PanelSession>) => new PanelSessionStore(sessions),
-        },
-        PanelLoader,
-      ],
+      providers: [{ provide: ADMINJS, useValue: adminjs }, PanelGateway, PanelLoader],
     };
   }
 }

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
 import {
   Router,
   type ErrorRequestHandler,
@@ -7,7 +6,6 @@ import {
   type RequestHandler,
   type Response,
 } from 'express';
-import session from 'express-session';
 import helmet from 'helmet';
 import type AdminJS from 'adminjs' with { 'resolution-mode': 'import' };
 import { errorBody } from 'src/common/errors/all-exceptions.filter';
@@ -15,6 +13,11 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { RequestLoggerMiddleware } from 'src/common/http/request-logger.middleware';
+import {
+  regenerateSession,
+  webSession,
+  type WebSessionStore,
+} from 'src/sessions/web-session.store';
 import { PanelRefusal, type PanelGateway } from './panel-gateway';
 import {
   exactMountOnly,
@@ -26,8 +29,7 @@ import {
   scriptNonces,
 } from './panel-protection';
 import { panelAdminOf, type PanelActionRequest } from './panel-resources';
-import type { PanelSessionStore } from './panel-session.store';
-import { regenerate, signInRoutes } from './panel-sign-in';
+import { signInRoutes } from './panel-sign-in';
 
 export const SESSION_COOKIE = 'gk_panel';
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -41,7 +43,7 @@ const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export function panelRouter(options: {
   admin: AdminJS;
   gateway: PanelGateway;
-  store: PanelSessionStore;
+  store: WebSessionStore;
   productName: string;
   publicUrl: string;
   secret: Buffer;
@@ -75,23 +77,14 @@ export function panelRouter(options: {
   router.use(sameOriginOnly(options.publicUrl));
   router.use(exactMountOnly);
   router.use(
-    session({
-      name: SESSION_COOKIE,
+    webSession({
       store: options.store,
-      secret: createHmac('sha256', options.secret)
-        .update('gatekeeper admin panel session')
-        .digest('hex'),
-      resave: false,
-      saveUninitialized: false,
-      unset: 'destroy',
-      // Secure when the request came over TLS, as TRUST_PROXY lets Express tell behind a proxy.
-      cookie: {
-        httpOnly: true,
-        sameSite: 'strict',
-        path: '/admin',
-        secure: 'auto',
-        maxAge: SESSION_TTL_MS,
-      },
+      cookie: SESSION_COOKIE,
+      key: options.secret,
+      purpose: 'gatekeeper admin panel session',
+      sameSite: 'strict',
+      path: '/admin',
+      maxAgeMs: SESSION_TTL_MS,
     }),
   );
   router.use(readBodies());
@@ -164,7 +157,7 @@ function requireAdmin(gateway: PanelGateway): RequestHandler {
     }
     if (claims) {
       if (principal) await gateway.endSession(claims);
-      await regenerate(request);
+      await regenerateSession(request);
       request.session.notice = 'Your session has ended; sign in again.';
     }
     if (isApiRequest(request)) {

@@ -3,6 +3,7 @@ import type { SessionData } from 'express-session';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { readCookie } from 'src/common/http/cookies';
+import { regenerateSession } from 'src/sessions/web-session.store';
 import type { AccessClaims } from 'src/access/tokens.service';
 import {
   PanelRefusal,
@@ -69,7 +70,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     const { email, password } = fields(request, 'email', 'password');
     const deviceToken = readCookie(request, DEVICE_COOKIE);
     const client = clientInfoOf(request);
-    await regenerate(request);
+    await regenerateSession(request);
     try {
       const step = await gateway.signInWithPassword(email, password, deviceToken, client);
       if (step.status === 'code_required') {
@@ -97,7 +98,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
         rememberDevice === 'true',
         clientInfoOf(request),
       );
-      await regenerate(request);
+      await regenerateSession(request);
       if (verified.deviceToken) {
         response.cookie(DEVICE_COOKIE, verified.deviceToken, {
           httpOnly: true,
@@ -184,13 +185,6 @@ async function admit(gateway: PanelGateway, request: Request, grant: PanelGrant)
     request.session.access = grant.claims;
     request.session.adminUser = panelAdminOf(principal, grant);
   }
-}
-
-/** A new session id, carrying nothing over: each step starts from a fresh session (A5). */
-export function regenerate(request: Request): Promise<void> {
-  return new Promise((resolve, reject) =>
-    request.session.regenerate((error) => (error ? reject(error as Error) : resolve())),
-  );
 }
 
 function takeNotice(session: Partial<SessionData>): string | undefined {

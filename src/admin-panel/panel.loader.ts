@@ -3,11 +3,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Application } from 'express';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { WebSessionStore } from 'src/sessions/web-session.store';
 import { ensurePanelBundle, panelComponents, type AdminJSModule } from './panel-bundle';
 import { PanelGateway } from './panel-gateway';
 import { panelResources } from './panel-resources';
 import { panelErrors, panelRouter } from './panel-router';
-import { PanelSessionStore } from './panel-session.store';
 import { panelTranslations } from './panel-translations';
 
 /** The AdminJS module, imported once by AdminPanelModule.forRoot. */
@@ -28,7 +28,7 @@ export class PanelLoader implements OnModuleInit {
   constructor(
     @Inject(ADMINJS) private readonly adminjs: AdminJSModule,
     private readonly gateway: PanelGateway,
-    private readonly store: PanelSessionStore,
+    private readonly store: WebSessionStore,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

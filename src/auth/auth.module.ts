@@ -49,6 +49,14 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     LocalStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessService, AuthService, TwoFactorResetService],
+  exports: [
+    AccessService,
+    AuthService,
+    TwoFactorResetService,
+    ChallengesService,
+    MethodSetupService,
+    MethodSettingsService,
+    AccountSessionsService,
+  ],
 })
 export class AuthModule {}

@@ -179,6 +179,12 @@ export class ChallengesService {
     }
   }
 
+  /** B2: when the user's second factor unlocks, or null when it is not locked. */
+  async lockedUntil(userId: string): Promise<Date | null> {
+    const seconds = await this.lockout.secondsLeft(userId);
+    return seconds > 0 ? new Date(this.clock.now().getTime() + seconds * 1000) : null;
+  }
+
   /** Single use: of two requests completing one pending sign-in, exactly one succeeds. */
   async complete(challengeId: string): Promise<boolean> {
     const completed = await sqlAffected(

@@ -148,7 +148,8 @@ export class AttemptLimiter {
     return counted === 1;
   }
 
-  private async retryAfterSeconds(
+  /** How long until the subject may try again; 0 when it may now. */
+  async retryAfterSeconds(
     scope: CounterScope,
     subjectId: string,
     limit: CounterLimit,

@@ -27,6 +27,11 @@ export class SecondFactorLockout {
     return this.limiter.isExhausted('second_factor', userId, LIMIT);
   }
 
+  /** Seconds until the lock lifts; 0 when the second factor is not locked. */
+  secondsLeft(userId: string): Promise<number> {
+    return this.limiter.retryAfterSeconds('second_factor', userId, LIMIT);
+  }
+
   clear(userId: string): Promise<void> {
     return this.limiter.clear('second_factor', userId);
   }

@@ -3,7 +3,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 
 /**
- * The one reader of a request's cookies, for the API and the admin panel alike. A cookie that
+ * The one reader of a request's cookies, for the API, the admin panel and the pages alike. A cookie that
  * does not decode is the client's fault: 400 VALIDATION_FAILED, never 500 (I4, I5).
  */
 export function readCookie(request: Request, name: string): string | undefined {

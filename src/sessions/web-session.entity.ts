@@ -1,8 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One row per panel session (express-session), so sessions survive a restart and are shared by instances. */
+/**
+ * One row per browser session (express-session) of the admin panel and the pages, so sessions
+ * survive a restart and are shared by instances. The table keeps the name it was created with.
+ */
 @Entity('panel_sessions')
-export class PanelSession {
+export class WebSession {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 

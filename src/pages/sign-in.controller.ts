@@ -1,0 +1,225 @@
+import { Body, Controller, Get, HttpStatus, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from 'src/access/access.decorators';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+import { clientInfoOf } from 'src/common/http/client-info';
+import { readCookie } from 'src/common/http/cookies';
+import { LIMITS } from 'src/config/limits';
+import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
+import { regenerateSession } from 'src/sessions/web-session.store';
+import { PageErrorsFilter } from './page-errors.filter';
+import { PageRenderer, type PageError } from './page-renderer';
+import { pageState, type PageRequest, type SignInStep } from './page-session';
+import { ChallengeCodeForm, LanguageForm, SignInForm, SwitchMethodForm } from './pages.forms';
+import { PageSignInService } from './sign-in.service';
+
+/** The pages' own trusted-device cookie; only the sign-in steps read it. */
+const DEVICE_COOKIE = 'gk_pages_device';
+const SIGN_IN_PATH = '/sign-in';
+const HOME = '/';
+export const SIGNED_IN_HOME = '/account/security';
+
+type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
+
+/**
+ * Sign in at `/`: the password, then the second step for the method last used, with "Use another
+ * authentication method", "Send me another code" and "Don't ask me again on this device". Each
+ * POST answers a redirect (303) when it moved on, or the same screen with the refusal and its
+ * status (401, 400, 429) when it did not.
+ */
+@ApiExcludeController()
+@Public()
+@UseFilters(PageErrorsFilter)
+@Controller()
+export class SignInController {
+  constructor(
+    private readonly signIn: PageSignInService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  home(@Req() request: PageRequest, @Res() response: Response): void {
+    if (request.pagePrincipal) return response.redirect(SIGNED_IN_HOME);
+    const step = pageState(request).step;
+    if (step?.kind === 'challenge') return this.showCode(request, response, step);
+    this.showPassword(request, response);
+  }
+
+  @Post('sign-in')
+  @RateLimit('login')
+  async password(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Body() form: SignInForm,
+  ): Promise<void> {
+    const deviceToken = readCookie(request, DEVICE_COOKIE);
+    await this.freshSession(request);
+    try {
+      await this.signIn.password(pageState(request), form, deviceToken, clientInfoOf(request));
+    } catch (error) {
+      return this.showPassword(request, response, this.renderer.refusal(request, error));
+    }
+    response.redirect(HttpStatus.SEE_OTHER, this.next(request));
+  }
+
+  @Post('sign-in/code')
+  @RateLimit('verify')
+  async code(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Body() form: ChallengeCodeForm,
+  ): Promise<void> {
+    const step = this.challenge(request);
+    let deviceToken: string | undefined;
+    try {
+      await this.freshSession(request);
+      const state = pageState(request);
+      deviceToken = await this.signIn.verify(state, step, form, clientInfoOf(request));
+    } catch (error) {
+      return this.codeRefused(request, response, step, error);
+    }
+    if (deviceToken) {
+      response.cookie(DEVICE_COOKIE, deviceToken, {
+        httpOnly: true,
+        secure: request.secure,
+        sameSite: 'strict',
+        path: SIGN_IN_PATH,
+        maxAge: LIMITS.trustedDevice.lifetimeMs,
+      });
+    }
+    response.redirect(HttpStatus.SEE_OTHER, SIGNED_IN_HOME);
+  }
+
+  @Get('sign-in/methods')
+  methods(@Req() request: PageRequest, @Res() response: Response): void {
+    const step = pageState(request).step;
+    if (step?.kind !== 'challenge') return response.redirect(HOME);
+    this.renderer.render(request, response, 'methods', {
+      titleKey: 'methods.title',
+      methods: [...step.methods, 'recovery'].filter(
+        (method) => method !== (step.recovery ? 'recovery' : step.method),
+      ),
+    });
+  }
+
+  @Post('sign-in/method')
+  @RateLimit('method')
+  async switchMethod(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Body() form: SwitchMethodForm,
+  ): Promise<void> {
+    const step = this.challenge(request);
+    try {
+      pageState(request).step = await this.signIn.switchMethod(step, form.method);
+    } catch (error) {
+      return this.codeRefused(request, response, step, error);
+    }
+    response.redirect(HttpStatus.SEE_OTHER, HOME);
+  }
+
+  @Post('sign-in/resend')
+  @RateLimit('resend')
+  async resend(@Req() request: PageRequest, @Res() response: Response): Promise<void> {
+    const step = this.challenge(request);
+    try {
+      await this.signIn.resend(step);
+    } catch (error) {
+      return this.codeRefused(request, response, step, error);
+    }
+    pageState(request).notice = { key: 'notice.codeSent' };
+    response.redirect(HttpStatus.SEE_OTHER, HOME);
+  }
+
+  /** "Start over", and sign-out: the product session ends, then the page session. */
+  @Post('sign-out')
+  async signOut(@Req() request: PageRequest, @Res() response: Response): Promise<void> {
+    await this.signIn.signOut(pageState(request));
+    await this.freshSession(request);
+    pageState(request).notice = { key: 'notice.signedOut' };
+    response.redirect(HttpStatus.SEE_OTHER, HOME);
+  }
+
+  @Get('help')
+  help(@Req() request: PageRequest, @Res() response: Response): void {
+    this.renderer.render(request, response, 'help', { titleKey: 'help.title' });
+  }
+
+  /** The language switch; it changes only this browser's pages. */
+  @Post('language')
+  language(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Body() form: LanguageForm,
+  ): void {
+    pageState(request).language = form.language;
+    response.redirect(HttpStatus.SEE_OTHER, form.back ?? HOME);
+  }
+
+  private showPassword(request: PageRequest, response: Response, error?: PageError): void {
+    this.renderer.render(request, response, 'sign-in', { titleKey: 'signIn.title', error });
+  }
+
+  private showCode(
+    request: PageRequest,
+    response: Response,
+    step: Challenge,
+    error?: PageError,
+  ): void {
+    const prompt = step.recovery ? 'recovery' : step.method;
+    this.renderer.render(request, response, 'code', {
+      titleKey: 'code.title',
+      error,
+      prompt,
+      hint: step.hint,
+      codeLabel: step.recovery ? 'code.recoveryLabel' : 'code.label',
+      numeric: !step.recovery,
+      canResend: !step.recovery && step.method === 'email',
+    });
+  }
+
+  /**
+   * A wrong code keeps the step; a sign-in that is spent, expired or locked cannot go on and
+   * goes back to the password, saying why (and, when locked, until when).
+   */
+  private async codeRefused(
+    request: PageRequest,
+    response: Response,
+    step: Challenge,
+    error: unknown,
+  ): Promise<void> {
+    const code = error instanceof AppException ? error.code : undefined;
+    const lockedUntil =
+      code === ErrorCode.TOO_MANY_ATTEMPTS ? await this.signIn.lockedUntil(step) : null;
+    const refusal = this.renderer.refusal(request, error, lockedUntil);
+    const state = pageState(request);
+    if (code === ErrorCode.TOO_MANY_ATTEMPTS || code === ErrorCode.CHALLENGE_EXPIRED) {
+      delete state.step;
+      return this.showPassword(request, response, refusal);
+    }
+    state.step = step;
+    this.showCode(request, response, step, refusal);
+  }
+
+  private challenge(request: PageRequest): Challenge {
+    const step = pageState(request).step;
+    if (step?.kind !== 'challenge') {
+      throw new AppException(ErrorCode.CHALLENGE_EXPIRED, 'No sign-in in progress');
+    }
+    return step;
+  }
+
+  /** U1: a new session id at each sign-in step, keeping only the chosen language. */
+  private async freshSession(request: PageRequest): Promise<void> {
+    const { language } = pageState(request);
+    await regenerateSession(request);
+    request.session.page = { language };
+  }
+
+  private next(request: PageRequest): string {
+    const state = pageState(request);
+    return state.access || state.step?.kind === 'setup' ? SIGNED_IN_HOME : HOME;
+  }
+}

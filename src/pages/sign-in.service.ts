@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from 'src/access/principal';
+import { TokensService } from 'src/access/tokens.service';
+import { AccessService } from 'src/auth/access.service';
+import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
+import { ChallengesService } from 'src/auth/challenges.service';
+import { CryptoService } from 'src/common/crypto/crypto.service';
+import { AppException } from 'src/common/errors/app.exception';
+import type { ClientInfo } from 'src/common/http/client-info';
+import { validateBody } from 'src/common/http/validation';
+import type { SessionDto } from 'src/sessions/sessions.dto';
+import { SessionsService } from 'src/sessions/sessions.service';
+import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
+import type { PageState, SignInStep } from './page-session';
+import type { ChallengeCodeForm, SignInForm } from './pages.forms';
+
+type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
+
+/**
+ * Sign-in through the pages: each step is the API's own (AuthService, the same limits, lockout,
+ * audit and mails); the page session holds what a client would hold between the steps.
+ */
+@Injectable()
+export class PageSignInService {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly access: AccessService,
+    private readonly challenges: ChallengesService,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    private readonly crypto: CryptoService,
+  ) {}
+
+  /** The password, then a trusted device, a challenge, or a method to set up. */
+  async password(
+    state: PageState,
+    form: SignInForm,
+    deviceToken: string | undefined,
+    client: ClientInfo,
+  ): Promise<void> {
+    const user = await this.auth.validateCredentials(form.email, form.password, client);
+    this.follow(state, await this.auth.continueLogin(user, deviceToken));
+  }
+
+  /** Answers the trusted-device token when the user asked to be remembered here. */
+  async verify(
+    state: PageState,
+    step: Challenge,
+    form: ChallengeCodeForm,
+    client: ClientInfo,
+  ): Promise<string | undefined> {
+    const input = await validateBody(VerifyChallengeDto, {
+      challengeToken: this.crypto.decrypt(step.sealedToken),
+      code: form.code,
+      ...(step.recovery ? { method: 'recovery' } : {}),
+      rememberDevice: form.remember === 'on',
+    });
+    const session = await this.auth.verifySecondFactor(input, client);
+    this.signedIn(state, session);
+    return session.deviceToken;
+  }
+
+  /** "Use another authentication method": another method sends its code; a recovery code asks nothing. */
+  async switchMethod(step: Challenge, method: string): Promise<Challenge> {
+    if (method === 'recovery') return { ...step, recovery: true };
+    const switched = await this.auth.switchMethod(this.crypto.decrypt(step.sealedToken), method);
+    return { ...step, method: switched.method, hint: switched.challenge?.hint, recovery: false };
+  }
+
+  resend(step: Challenge): Promise<void> {
+    return this.auth.resendCode(this.crypto.decrypt(step.sealedToken));
+  }
+
+  /** B2: when the user of this sign-in may try codes again, if they are locked out. */
+  async lockedUntil(step: Challenge): Promise<Date | null> {
+    const claims = await refused(() =>
+      Promise.resolve().then(() =>
+        this.tokens.verifyChallenge(this.crypto.decrypt(step.sealedToken)),
+      ),
+    );
+    return claims ? this.challenges.lockedUntil(claims.sub) : null;
+  }
+
+  /** A setup token's sign-in, as the API guard would let it in (S7): null once it is spent. */
+  async setupPrincipal(sealedToken: string): Promise<Principal | null> {
+    const principal = await refused(() =>
+      this.access.authenticate(this.crypto.decrypt(sealedToken)),
+    );
+    return principal?.tokenKind === 'setup' ? principal : null;
+  }
+
+  /** The session a sign-in opened, as the API guard resumes it: null once it has ended (U1). */
+  resume(state: PageState): Promise<Principal | null> {
+    const claims = state.access;
+    return claims ? refused(() => this.access.resume(claims)) : Promise.resolve(null);
+  }
+
+  /** Sign-out ends the product session the pages held, as the API's logout does. */
+  async signOut(state: PageState): Promise<void> {
+    if (state.access) await this.sessions.end(state.access.sid);
+  }
+
+  /** The session a setup's first method answered. */
+  signedIn(state: PageState, session: SessionDto): void {
+    delete state.step;
+    state.access = this.tokens.accessClaimsOf(session.accessToken);
+  }
+
+  private follow(state: PageState, answer: LoginAnswer): void {
+    if (answer.status === 'two_factor_required') {
+      const { challengeToken, method, methods } = answer;
+      state.step = {
+        kind: 'challenge',
+        sealedToken: this.crypto.encrypt(challengeToken),
+        method,
+        methods,
+        hint: answer.challenge?.hint,
+      };
+    } else if (answer.status === 'two_factor_setup_required') {
+      state.step = { kind: 'setup', sealedToken: this.crypto.encrypt(answer.setupToken) };
+    } else {
+      this.signedIn(state, answer);
+    }
+  }
+}
+
+/** The product's refusal means "not (any more)"; anything else (the database gone) is an error. */
+async function refused<T>(work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppException) return null;
+    throw error;
+  }
+}

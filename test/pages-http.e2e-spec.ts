@@ -1,0 +1,180 @@
+import { getRepositoryToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import { WebSession } from 'src/sessions/web-session.entity';
+import type { Repository } from 'typeorm';
+import { totpCode } from './support/independent-totp';
+import { startTestApp, type TestApp } from './support/test-app';
+import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
+
+/** The CSRF token of the page a browser would have in front of it. */
+function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([0-9a-f]+)"/.exec(html);
+  if (!match) throw new Error(`no CSRF token in ${html.slice(0, 500)}`);
+  return match[1];
+}
+
+describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** A browser-like client through the password and an independently computed TOTP code. */
+  async function signedIn(user: { email: string; password: string }, secret: string) {
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get('/').expect(200);
+    await browser
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+      .expect(303);
+    nextTotpStep(t);
+    const step = await browser.get('/').expect(200);
+    await browser
+      .post('/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfOf(step.text), code: totpCode(secret, t.clock.now().getTime()) })
+      .expect(303)
+      .expect('Location', '/account/security');
+    return browser;
+  }
+
+  const sessionCookie = (response: request.Response) =>
+    ([] as string[])
+      .concat(response.headers['set-cookie'] ?? [])
+      .find((cookie) => cookie.startsWith('gk_session='));
+
+  it('U1: the page cookie is HttpOnly, SameSite=Lax, Secure only behind TLS, its id changes at each sign-in step, and its row holds the challenge only sealed', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = request.agent(t.app.getHttpServer());
+    const first = await browser.get('/').expect(200);
+    const cookie = sessionCookie(first)!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    const afterPassword = await browser
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrfOf(first.text), email: user.email, password: user.password })
+      .expect(303);
+    const second = sessionCookie(afterPassword)!;
+    expect(second.split(';')[0]).not.toBe(cookie.split(';')[0]);
+    const id = /^gk_session=s%3A([^.]+)\./.exec(second)![1];
+    const row = await t.app
+      .get<Repository<WebSession>>(getRepositoryToken(WebSession))
+      .findOneByOrFail({ id });
+    expect(row.data).toContain('"sealedToken"');
+    expect(row.data).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    nextTotpStep(t);
+    const step = await browser.get('/').expect(200);
+    const afterCode = await browser
+      .post('/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfOf(step.text), code: totpCode(secret, t.clock.now().getTime()) })
+      .expect(303);
+    expect(sessionCookie(afterCode)!.split(';')[0]).not.toBe(second.split(';')[0]);
+
+    // Behind a TLS proxy, as TRUST_PROXY lets Express tell (one app per process: passport is global).
+    t.app.set('trust proxy', 'loopback');
+    try {
+      const secure = await request(t.app.getHttpServer())
+        .get('/')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(200);
+      expect(sessionCookie(secure)).toMatch(/Secure/);
+    } finally {
+      t.app.set('trust proxy', false);
+    }
+  });
+
+  it('U1: signing out everywhere at the API ends the page session', async () => {
+    const { user, secret, token } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    await browser.get('/account/security').expect(200);
+    await t.as(token).post('/api/auth/logout-all').expect(204);
+    await browser.get('/account/security').expect(302).expect('Location', '/');
+    const home = await browser.get('/').expect(200);
+    expect(home.text).toContain('Your session has ended');
+  });
+
+  it('U2: a form without its CSRF token, or with a wrong one, is refused and changes nothing', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    const page = await browser.get('/account/security/password').expect(200);
+    const change = { currentPassword: user.password, newPassword: 'a-new-password-1' };
+    for (const token of [undefined, '0'.repeat(64), `${csrfOf(page.text)}0`]) {
+      const refused = await browser
+        .post('/account/security/password')
+        .type('form')
+        .send(token === undefined ? change : { ...change, _csrf: token })
+        .expect(403);
+      expect(refused.text).toContain('This form has expired');
+    }
+    // The old password still signs in, the new one does not.
+    await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: change.newPassword })
+      .expect(401);
+    const anonymous = request.agent(t.app.getHttpServer());
+    await anonymous
+      .post('/sign-in')
+      .type('form')
+      .send({ email: user.email, password: user.password })
+      .expect(403);
+  });
+
+  it("U3: every page's CSP allows no inline script and no framing; the stylesheet is cached", async () => {
+    const response = await t.http.get('/').expect(200);
+    const csp = response.headers['content-security-policy'];
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers['cache-control']).toBe('no-store');
+    const stylesheet = /href="(\/assets\/pages\.[0-9a-f]+\.css)"/.exec(response.text)![1];
+    const css = await t.http.get(stylesheet).expect(200);
+    expect(css.headers['cache-control']).toContain('max-age=31536000');
+    expect(css.headers['content-type']).toMatch(/text\/css/);
+  });
+
+  it('U3: what a page prints is escaped: a trusted device named with markup shows as text', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const name = '<img src=x onerror=alert(1)> & "quoted"';
+    const { challengeToken } = await startChallenge(t, user);
+    await t.http
+      .post('/api/auth/two-factor/verify')
+      .send({
+        challengeToken,
+        code: totpCode(secret, t.clock.now().getTime()),
+        rememberDevice: true,
+        deviceName: name,
+      })
+      .expect(200);
+    const browser = await signedIn(user, secret);
+    const page = await browser.get('/account/security').expect(200);
+    expect(page.text).not.toContain('<img src=x');
+    expect(page.text).toContain(
+      '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;quoted&quot;',
+    );
+  });
+
+  it('I5: bad input to a page answers a 4xx page, never a 5xx, and the API keeps its prefix', async () => {
+    const browser = request.agent(t.app.getHttpServer());
+    const token = csrfOf((await browser.get('/').expect(200)).text);
+    const refused = await browser
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: token, email: 'not-an-email', password: 'x', extra: '1' })
+      .expect(400);
+    expect(refused.headers['content-type']).toMatch(/text\/html/);
+    await browser.get('/account/security/devices/not-a-uuid/remove').expect(400);
+    await t.http.get('/api/health').expect(200);
+  });
+});

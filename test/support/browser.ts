@@ -1,0 +1,42 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestApp } from './test-app';
+
+/** Debian's Chromium, headless, with nothing that would reach the network on its own. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Serves the test app on a free local port, for a browser; answers its base URL. */
+export async function serve(t: TestApp): Promise<string> {
+  await t.app.listen(0, '127.0.0.1');
+  return (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+/**
+ * A page in a fresh browser context (no cookies) that adds every Content-Security-Policy
+ * violation the browser reports, other than those `ignore` matches, to `violations`.
+ */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  violations: string[],
+  ignore?: RegExp,
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy/.test(text) && !ignore?.test(text)) violations.push(text);
+  });
+  return page;
+}
