@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { LoggerService, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
@@ -38,8 +38,11 @@ export async function startTestApp(
   env: Record<string, string> = {},
   /** Lets a test route the app's database connection, e.g. through a proxy it controls. */
   rewriteDatabaseUrl: (url: string) => string = (url) => url,
-  /** The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project). */
-  options: { adminPanel?: boolean } = {},
+  /**
+   * The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project); `modules`
+   * adds feature modules that the product does not import yet, to test them on its database.
+   */
+  options: { adminPanel?: boolean; modules?: Type[] } = {},
 ): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   const mail = new SmtpCapture();
@@ -56,7 +59,7 @@ export async function startTestApp(
   const clock = new FakeClock();
   const logs = new CapturedLogs();
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, options)],
+    imports: [AppModule.forRoot(config, options), ...(options.modules ?? [])],
   })
     .overrideProvider(Clock)
     .useValue(clock)
