@@ -133,18 +133,11 @@ export class SoftwareAuthenticator {
       ]),
     );
     this.credentials.push(credential);
-    return {
-      id: credential.id,
-      rawId: credential.id,
-      type: 'public-key',
-      response: {
-        clientDataJSON: clientDataJSON.toString('base64url'),
-        attestationObject: Buffer.from(attestationObject).toString('base64url'),
-        transports: this.settings.transports,
-      },
-      authenticatorAttachment: 'platform',
-      clientExtensionResults: {},
-    };
+    return asJson(credential, {
+      clientDataJSON: clientDataJSON.toString('base64url'),
+      attestationObject: Buffer.from(attestationObject).toString('base64url'),
+      transports: this.settings.transports,
+    });
   }
 
   /**
@@ -169,21 +162,14 @@ export class SoftwareAuthenticator {
         : credential.discoverable
           ? credential.userHandle
           : null;
-    return {
-      id: credential.id,
-      rawId: credential.id,
-      type: 'public-key',
-      response: {
-        clientDataJSON: clientDataJSON.toString('base64url'),
-        authenticatorData: authenticatorData.toString('base64url'),
-        signature: signed(credential.privateKey, authenticatorData, clientDataJSON).toString(
-          'base64url',
-        ),
-        ...(userHandle === null ? {} : { userHandle }),
-      },
-      authenticatorAttachment: 'platform',
-      clientExtensionResults: {},
-    };
+    return asJson(credential, {
+      clientDataJSON: clientDataJSON.toString('base64url'),
+      authenticatorData: authenticatorData.toString('base64url'),
+      signature: signed(credential.privateKey, authenticatorData, clientDataJSON).toString(
+        'base64url',
+      ),
+      ...(userHandle === null ? {} : { userHandle }),
+    });
   }
 
   private pick(
@@ -239,6 +225,18 @@ export class SoftwareAuthenticator {
       attestedCredential,
     ]);
   }
+}
+
+/** The PublicKeyCredential as a browser serializes it (its toJSON()). */
+function asJson<Response>(credential: SoftwareCredential, response: Response) {
+  return {
+    id: credential.id,
+    rawId: credential.id,
+    type: 'public-key' as const,
+    response,
+    authenticatorAttachment: 'platform' as const,
+    clientExtensionResults: {},
+  };
 }
 
 /** The signature WebAuthn defines: over authenticatorData followed by SHA-256(clientDataJSON). */

@@ -13,39 +13,28 @@ const TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', '
 
 export function readRegistration(value: unknown): RegistrationResponseJSON | undefined {
   const credential = readCredential(value);
-  const response = credential && asObject(credential.response);
-  if (!credential || !response) return undefined;
-  const clientDataJSON = base64url(response.clientDataJSON);
-  const attestationObject = base64url(response.attestationObject);
-  if (!clientDataJSON || !attestationObject) return undefined;
-  const transports = Array.isArray(response.transports)
-    ? TRANSPORTS.filter((transport) => (response.transports as unknown[]).includes(transport))
-    : [];
+  const attestationObject = base64url(credential?.response.attestationObject);
+  if (!credential || !attestationObject) return undefined;
+  const given = credential.response.transports;
+  const transports = Array.isArray(given) ? TRANSPORTS.filter((name) => given.includes(name)) : [];
   return {
-    id: credential.id,
-    rawId: credential.id,
-    type: 'public-key',
-    response: { clientDataJSON, attestationObject, transports },
-    clientExtensionResults: {},
+    ...credential.envelope,
+    response: { clientDataJSON: credential.clientDataJSON, attestationObject, transports },
   };
 }
 
 export function readAssertion(value: unknown): AuthenticationResponseJSON | undefined {
   const credential = readCredential(value);
-  const response = credential && asObject(credential.response);
-  if (!credential || !response) return undefined;
-  const clientDataJSON = base64url(response.clientDataJSON);
+  if (!credential) return undefined;
+  const { response, clientDataJSON } = credential;
   const authenticatorData = base64url(response.authenticatorData);
   const signature = base64url(response.signature);
   const userHandle = response.userHandle == null ? undefined : base64url(response.userHandle);
-  if (!clientDataJSON || !authenticatorData || !signature) return undefined;
+  if (!authenticatorData || !signature) return undefined;
   if (response.userHandle != null && !userHandle) return undefined;
   return {
-    id: credential.id,
-    rawId: credential.id,
-    type: 'public-key',
+    ...credential.envelope,
     response: { clientDataJSON, authenticatorData, signature, userHandle },
-    clientExtensionResults: {},
   };
 }
 
@@ -64,12 +53,18 @@ export function challengeOf(response: {
   }
 }
 
+/** What registration and assertion answers share: the id, and the signed client data. */
 function readCredential(value: unknown) {
   const credential = asObject(value);
   const id = base64url(credential?.id);
-  if (!credential || !id || id.length > CREDENTIAL_ID_MAX_LENGTH) return undefined;
+  const response = asObject(credential?.response);
+  const clientDataJSON = base64url(response?.clientDataJSON);
+  if (!credential || !id || id.length > CREDENTIAL_ID_MAX_LENGTH || !response || !clientDataJSON) {
+    return undefined;
+  }
   if (credential.rawId !== id || credential.type !== 'public-key') return undefined;
-  return { id, response: credential.response };
+  const envelope = { id, rawId: id, type: 'public-key' as const, clientExtensionResults: {} };
+  return { envelope, response, clientDataJSON };
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
