@@ -3,6 +3,8 @@ import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
 
 /** Longest credential id kept, base64url; the column's unique index must fit it. */
 export const CREDENTIAL_ID_MAX_LENGTH = 255;
+/** A passkey's name, in characters; the rename route validates against it. */
+export const PASSKEY_NAME_MAX_LENGTH = 64;
 
 /** mysql2 answers bigint columns as strings; a signature counter is a uint32, exact as a number. */
 const COUNTER = {
@@ -51,7 +53,7 @@ export class PasskeyCredential extends UuidEntity {
   @Column({ type: 'varchar', length: 16 })
   deviceType!: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @Column({ type: 'varchar', length: PASSKEY_NAME_MAX_LENGTH })
   name!: string;
 
   /** UTC, set by the application clock. */

@@ -26,8 +26,6 @@ import { challengeOf, readAssertion, readRegistration } from './webauthn-respons
 const CEREMONY_LIFETIME_MS = 5 * 60_000;
 /** Attestation is asked as `none`; a security key that sends its self-attestation anyway is fine. */
 const ACCEPTED_FORMATS = ['none', 'packed'];
-/** For the rename route's validation: the column's length. */
-export const PASSKEY_NAME_MAX_LENGTH = 64;
 /**
  * W3: a counter must grow, unless the authenticator never counts (0 stored, 0 given). Checked
  * on the read row first, then decided by the UPDATE that stores it, so of two assertions with
