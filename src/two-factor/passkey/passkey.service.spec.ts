@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppException } from 'src/common/errors/app.exception';
 import { Transactions } from 'src/database/transactions';
 import { createAccountWithUser } from '../../../test/support/factories';
 import { inParallel } from '../../../test/support/parallel';
@@ -51,9 +50,12 @@ describe('PasskeyService', () => {
     return { id: user.id, email: user.email, name: 'Pat Example' };
   }
 
-  /** As the setup route will: in a transaction, as TwoFactorService.enableMethod runs it. */
-  const register = (userId: string, response: unknown) =>
-    t.app.get(Transactions).run((manager) => passkeys.register(manager, userId, response));
+  /** As the setup route will: verify, then store in the transaction that records the method. */
+  async function register(userId: string, response: unknown) {
+    const result = await passkeys.verifyRegistration(userId, response);
+    if (result.outcome === 'accepted') await t.app.get(Transactions).run(result.store);
+    return result;
+  }
 
   async function userWithPasskey(settings: Partial<AuthenticatorSettings> = {}) {
     const user = await newUser();
@@ -121,6 +123,7 @@ describe('PasskeyService', () => {
       );
       expect(result).toEqual({
         outcome: 'accepted',
+        store: expect.any(Function),
         passkey: {
           id: expect.any(String),
           name: 'Passkey 1',
@@ -218,10 +221,34 @@ describe('PasskeyService', () => {
       expect((await register(other.id, cloned)).outcome).toBe('invalid');
       expect(await passkeys.list(other.id)).toEqual([]);
     });
+
+    it('W5: of two registrations of one credential verified side by side, the second is not stored', async () => {
+      const [first, second] = [await newUser(), await newUser()];
+      const device = authenticator();
+      const original = await passkeys.verifyRegistration(
+        first.id,
+        device.register(await passkeys.registrationOptions(first)),
+      );
+      const cloned = await passkeys.verifyRegistration(
+        second.id,
+        device.register(await passkeys.registrationOptions(second), {
+          credentialId: device.credentials[0].id,
+        }),
+      );
+      if (original.outcome !== 'accepted' || cloned.outcome !== 'accepted')
+        throw new Error('refused');
+      const transactions = t.app.get(Transactions);
+      await transactions.run(original.store);
+      await expect(transactions.run(cloned.store)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      expect(await passkeys.list(second.id)).toEqual([]);
+      expect(await passkeys.list(first.id)).toHaveLength(1);
+    });
   });
 
   describe('as a second factor', () => {
-    it('asks with the user’s credentials for this sign-in only, expiring with it', async () => {
+    it('asks with the user’s credentials for this sign-in only, expiring with it (a sign-in’s lifetime when not given)', async () => {
       const { user, device } = await userWithPasskey();
       const signIn = newSignIn();
       const options = await passkeys.authenticationOptions(user.id, signIn.id, signIn.expiresAt);
@@ -242,6 +269,11 @@ describe('PasskeyService', () => {
         usedAt: null,
       });
       expect(toSeconds(challenge.expiresAt)).toBe(toSeconds(signIn.expiresAt));
+      t.clock.advance(4 * MINUTE);
+      const later = await passkeys.authenticationOptions(user.id, signIn.id, signIn.expiresAt);
+      expect(later.timeout).toBe(6 * MINUTE);
+      const unbounded = await passkeys.authenticationOptions(user.id, signIn.id);
+      expect(unbounded.timeout).toBe(10 * MINUTE);
     });
 
     it('accepts an assertion and records its counter and time', async () => {
@@ -467,7 +499,7 @@ describe('PasskeyService', () => {
       expect((await passkeys.list(user.id))[0].name).toBe('Work laptop');
     });
 
-    it('W5: removes one and answers how many are left; another user’s is not found', async () => {
+    it('W5: removes one of the user’s passkeys, never another user’s', async () => {
       const { user, device } = await userWithPasskey();
       const second = authenticator();
       t.clock.advance(1000); // listed oldest first
@@ -476,12 +508,11 @@ describe('PasskeyService', () => {
       const pending = await secondFactor(user, device);
       const other = await newUser();
       const transactions = t.app.get(Transactions);
-      await expect(
-        transactions.run((manager) => passkeys.removeOne(manager, other.id, first.id)),
-      ).rejects.toBeInstanceOf(AppException);
-      expect(
-        await transactions.run((manager) => passkeys.removeOne(manager, user.id, first.id)),
-      ).toBe(1);
+      const removeFor = (userId: string) =>
+        transactions.run((manager) => passkeys.removeCredential(manager, userId, first.id));
+      expect(await removeFor(other.id)).toBe(false);
+      expect(await removeFor(user.id)).toBe(true);
+      expect(await passkeys.list(user.id)).toHaveLength(1);
       expect(await pending.verify()).toBe('invalid');
       expect(await (await secondFactor(user, second)).verify()).toBe('accepted');
     });

@@ -14,6 +14,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig, WebAuthnConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { LIMITS } from 'src/config/limits';
 import { sqlAffected } from 'src/database/sql';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import type { VerifyOutcome } from 'src/two-factor/second-factor';
@@ -36,7 +37,8 @@ const COUNTER_ADVANCES = '(counter < ? OR (? = 0 AND counter = 0))';
 export interface PasskeyUser {
   id: string;
   email: string;
-  name: string;
+  /** What the browser shows beside the email; the email when not given. */
+  name?: string;
 }
 
 /** What the profile shows of a passkey; never its key or credential id. */
@@ -51,8 +53,17 @@ export interface PasskeySummary {
   lastUsedAt: Date | null;
 }
 
+/**
+ * A verified registration, its challenge spent: `store` adds the passkey in the caller's
+ * transaction (the one that records the user's methods), and throws if the credential was
+ * added meanwhile.
+ */
 export type RegistrationResult =
-  | { outcome: 'accepted'; passkey: PasskeySummary }
+  | {
+      outcome: 'accepted';
+      passkey: PasskeySummary;
+      store: (manager: EntityManager) => Promise<void>;
+    }
   | { outcome: Exclude<VerifyOutcome, 'accepted'> };
 
 /**
@@ -101,7 +112,7 @@ export class PasskeyService {
       rpName: this.relyingParty.rpName,
       rpID: this.relyingParty.rpId,
       userName: user.email,
-      userDisplayName: user.name,
+      userDisplayName: user.name ?? user.email,
       userID: bytes(userHandleOf(user.id)),
       challenge: bytes(challenge),
       timeout: CEREMONY_LIFETIME_MS,
@@ -112,14 +123,10 @@ export class PasskeyService {
   }
 
   /**
-   * Verifies the browser's answer to `registrationOptions` and stores the passkey, named after
-   * its model where known, in the caller's transaction (the one that records the method).
+   * Verifies the browser's answer to `registrationOptions` and spends its challenge; the
+   * passkey, named after its model where known, is added by the result's `store`.
    */
-  async register(
-    manager: EntityManager,
-    userId: string,
-    input: unknown,
-  ): Promise<RegistrationResult> {
+  async verifyRegistration(userId: string, input: unknown): Promise<RegistrationResult> {
     const response = readRegistration(input);
     if (!response) return { outcome: 'invalid' };
     const now = this.clock.now();
@@ -143,14 +150,15 @@ export class PasskeyService {
     if (!info || !ACCEPTED_FORMATS.includes(info.fmt) || info.credential.id !== response.id) {
       return { outcome: 'invalid' };
     }
-    if (!(await this.challenges.consume(manager, check.challenge, now))) {
+    if (!(await this.challenges.consume(this.credentials.manager, check.challenge, now))) {
       return { outcome: 'replayed' };
     }
-    const taken = await manager.find(PasskeyCredential, {
-      where: { userId },
-      select: { name: true },
-    });
-    const passkey = manager.create(PasskeyCredential, {
+    // W5: a credential already bound to a user (this one, or another) is not added again.
+    if (await this.credentials.existsBy({ credentialId: info.credential.id })) {
+      return { outcome: 'invalid' };
+    }
+    const taken = await this.credentials.find({ where: { userId }, select: { name: true } });
+    const passkey = this.credentials.create({
       userId,
       credentialId: info.credential.id,
       publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
@@ -166,24 +174,30 @@ export class PasskeyService {
       createdAt: now,
       lastUsedAt: null,
     });
-    try {
-      await manager.insert(PasskeyCredential, passkey);
-    } catch (error) {
-      // W5: the credential is already someone's (or already this user's).
-      if (isUniqueViolation(error)) return { outcome: 'invalid' };
-      throw error;
-    }
-    return { outcome: 'accepted', passkey: summaryOf(passkey) };
+    return {
+      outcome: 'accepted',
+      passkey: summaryOf(passkey),
+      store: async (manager) => {
+        try {
+          await manager.insert(PasskeyCredential, passkey);
+        } catch (error) {
+          // W5: the same credential was added by a parallel registration.
+          if (isUniqueViolation(error)) throw alreadyRegistered();
+          throw error;
+        }
+      },
+    };
   }
 
   /**
-   * Options for a second factor at the sign-in `signInId`, valid until that sign-in expires and
-   * only for it (W2). User presence is required and verification preferred (W4).
+   * Options for a second factor at the sign-in `signInId`, only for it and until it expires
+   * (W2): pass its expiry, or a sign-in's lifetime from now is taken, which its own expiry
+   * bounds anyway. User presence is required and verification preferred (W4).
    */
   async authenticationOptions(
     userId: string,
     signInId: string,
-    expiresAt: Date,
+    expiresAt: Date = new Date(this.clock.now().getTime() + LIMITS.challenge.lifetimeMs),
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const now = this.clock.now();
     const challenge = await this.challenges.issue(
@@ -242,11 +256,14 @@ export class PasskeyService {
     return summaryOf({ ...passkey, name });
   }
 
-  /** Removes one of the user's passkeys (W5) and answers how many they have left. */
-  async removeOne(manager: EntityManager, userId: string, passkeyId: string): Promise<number> {
+  /** Removes one of the user's passkeys, in the caller's transaction; false if not theirs (W5). */
+  async removeCredential(
+    manager: EntityManager,
+    userId: string,
+    passkeyId: string,
+  ): Promise<boolean> {
     const removed = await manager.delete(PasskeyCredential, { id: passkeyId, userId });
-    if (removed.affected !== 1) throw passkeyNotFound();
-    return manager.countBy(PasskeyCredential, { userId });
+    return removed.affected === 1;
   }
 
   async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
@@ -370,4 +387,8 @@ function summaryOf(passkey: PasskeyCredential): PasskeySummary {
 
 function passkeyNotFound(): AppException {
   return new AppException(ErrorCode.NOT_FOUND, 'No such passkey');
+}
+
+function alreadyRegistered(): AppException {
+  return new AppException(ErrorCode.VALIDATION_FAILED, 'This passkey is registered already');
 }
