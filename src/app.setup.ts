@@ -1,17 +1,20 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { documentMethodRoutes, methodRouteModels } from './auth/two-factor-routes.openapi';
 import { ErrorBodyDto } from './common/errors/error-body.dto';
 import helmet from 'helmet';
 import { bodyParsers } from './common/http/body-parsing';
-import { answerUnparseableRequests } from './common/http/client-errors';
+import { answerClientErrors, limitSlowClients } from './common/http/client-errors';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
+import { FactorRegistry } from './two-factor/factor-registry';
 
 /** Everything main.ts and the end-to-end tests share, so tests drive the app as it runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
-  answerUnparseableRequests(app.getHttpServer());
+  answerClientErrors(app.getHttpServer());
+  limitSlowClients(app.getHttpServer(), config.requestTimeoutSeconds);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.use(helmet());
   app.use(...bodyParsers());
@@ -27,6 +30,7 @@ function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
     'Two-factor authentication backend. Every error answers `{ statusCode, code, message }`;',
     'branch on `code`. Unknown body fields answer 400 `VALIDATION_FAILED`; bodies are limited to 100 kB.',
   ].join(' ');
+  const { methods } = app.get(FactorRegistry);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -37,9 +41,10 @@ function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
       .build(),
     {
       operationIdFactory: (_controllerKey, methodKey) => methodKey,
-      extraModels: [ErrorBodyDto],
+      extraModels: [ErrorBodyDto, ...methodRouteModels(methods)],
     },
   );
+  documentMethodRoutes(document, methods);
   // Every operation can fail, and always in the same shape.
   const errorResponse = {
     description: 'Any error: branch on `code`.',

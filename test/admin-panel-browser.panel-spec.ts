@@ -141,8 +141,39 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4)', () => {
     await page.goto(`${base}/admin/resources/audit-events`);
     await page.waitForSelector('tr[data-id]');
     await page.screenshot({ path: join(SCREENSHOTS, 'audit-events.png'), fullPage: true });
+
+    // A6: "Log out" is a link; its page signs out with a POST.
+    await page.click('[data-css="logged-in"]');
+    await page.click('text=Log out');
+    await page.waitForSelector('text=Sign out of the admin panel');
+    await page.goto(`${base}/admin/resources/users`);
+    await page.waitForSelector(`tr[data-id="${member.id}"]`);
+    await page.click('[data-css="logged-in"]');
+    await page.click('text=Log out');
+    await Promise.all([
+      page.waitForURL('**/admin/login'),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    await page.goto(`${base}/admin/resources/users`);
+    expect(new URL(page.url()).pathname).toBe('/admin/login');
     expect(cspViolations).toEqual([]);
   }, 120_000);
+
+  it("I5: the new-user form shows the product's refusal and stays on the form", async () => {
+    const page = await newPage();
+    await enterPassword(page, admin);
+    await enterCode(page, admin);
+    await page.waitForURL('**/admin/resources/users**');
+    await page.goto(`${base}/admin/resources/users/actions/new`);
+    await page.fill('[data-testid="property-edit-email"] input', member.email);
+    await page.fill('[data-testid="property-edit-name"] input', 'A twin');
+    await page.fill('[data-testid="property-edit-password"] input', 'a-long-enough-password');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForSelector('[data-testid="property-edit-role"] >> text=role must be one of');
+    await page.screenshot({ path: join(SCREENSHOTS, 'new-user-refused.png'), fullPage: true });
+    expect(new URL(page.url()).pathname).toBe('/admin/resources/users/actions/new');
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
 
   it('A5: a member with the right password and code is refused', async () => {
     const other = await userWithApp(t, 'member', admin.accountId);

@@ -10,6 +10,7 @@ import { createAccountWithUser, createUser, signIn } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import {
   panelClient,
+  panelOrigin,
   signInToPanel,
   startPanelApp,
   userWithApp,
@@ -46,6 +47,13 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
 
   const api = (panel: TestAgent, path: string) =>
     panel.get(`/admin/api/resources/${path}`).set('Sec-Fetch-Site', 'same-origin').then(keep);
+  /** What the panel's pages send to act: a POST from its own origin. */
+  const act = (panel: TestAgent, path: string) =>
+    panel
+      .post(`/admin/api/resources/${path}`)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .send({})
+      .then(keep);
 
   it('P4/A5: the right password alone opens no panel page and no panel API route', async () => {
     const panel = panelClient(t);
@@ -104,10 +112,26 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
 
     const session = await productSessionOf(sessionId(cookies[1]));
     expect(await t.app.get(SessionsService).resume(session)).not.toBeNull();
-    await panel.get('/admin/logout').expect(302);
+    await panel.post('/admin/logout').expect(302);
     expect((await api(panel, 'users/actions/list')).status).toBe(401);
     // Signing out ends the product session the panel held, as the API's logout does.
     expect(await t.app.get(SessionsService).resume(session)).toBeNull();
+  });
+
+  it('A5: the session row holds the pending sign-in sealed, never the challenge token', async () => {
+    const panel = panelClient(t);
+    const password = await panel
+      .post('/admin/login')
+      .type('form')
+      .send({ email: admin.email, password: admin.password })
+      .expect(302);
+    const row = await panelSessionRow(String(password.headers['set-cookie']));
+    expect(row).toContain('"challenge"');
+    expect(row).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    nextTotpStep(t);
+    const code = totpCode(admin.secret, t.clock.now().getTime());
+    const verified = await panel.post('/admin/login/code').type('form').send({ code });
+    expect(verified.headers.location).toBe('/admin');
   });
 
   it('S4: signing out everywhere at the API ends the panel session too', async () => {
@@ -176,12 +200,13 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
     });
 
     it("refuses every route on another account's user (A2)", async () => {
-      for (const route of [
-        `users/records/${stranger.id}/show`,
-        `users/records/${stranger.id}/resetTwoFactor`,
-      ]) {
+      for (const [send, route] of [
+        [api, `users/records/${stranger.id}/show`],
+        [api, `users/records/${stranger.id}/resetTwoFactor`],
+        [act, `users/records/${stranger.id}/resetTwoFactor`],
+      ] as const) {
         // AdminJS answers a record it cannot find with 200 and an error notice.
-        const answer = await api(panel, route);
+        const answer = await send(panel, route);
         expect(answer.body.notice?.type).toBe('error');
         expect(answer.body.record?.params ?? {}).toEqual({});
         expect(answer.text).not.toContain(stranger.email);
@@ -229,10 +254,244 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       const other = await userWithApp(t, 'admin', admin.accountId);
       expect(await signInToPanel(t, own, other)).toBe('/admin');
       expect((await api(own, 'users/actions/list')).status).toBe(200);
-      const reset = await api(panel, `users/records/${other.id}/resetTwoFactor`);
+      const reset = await act(panel, `users/records/${other.id}/resetTwoFactor`);
       expect(reset.body.notice.type).toBe('success');
       expect(reset.body.record.params.twoFactor).toBe('—');
       expect((await api(own, 'users/actions/list')).status).toBe(401);
+    });
+
+    describe('A6: no state change on GET; changes take POST from the panel', () => {
+      /** The headers a browser sends for an <img>, a link and the panel's own script calls. */
+      const FETCHES = {
+        image: {
+          'Sec-Fetch-Site': 'same-site',
+          'Sec-Fetch-Mode': 'no-cors',
+          'Sec-Fetch-Dest': 'image',
+        },
+        link: {
+          'Sec-Fetch-Site': 'same-site',
+          'Sec-Fetch-Mode': 'navigate',
+          'Sec-Fetch-Dest': 'document',
+        },
+        sameOrigin: {
+          'Sec-Fetch-Site': 'same-origin',
+          'Sec-Fetch-Mode': 'cors',
+          'Sec-Fetch-Dest': 'empty',
+        },
+      };
+      /** The same route spelled as Express may still route it, and as it may not. */
+      const spellings = (resource: string, id: string, action: string) => [
+        `/admin/api/resources/${resource}/records/${id}/${action}`,
+        `/admin/API/resources/${resource}/records/${id}/${action}`,
+        `/admin/Api/Resources/${resource}/Records/${id}/${action}`,
+        `/ADMIN/api/resources/${resource}/records/${id}/${action}`,
+        `/admin/%61pi/resources/${resource}/records/${id}/${action}`,
+        `/admin/api/resources/${encodeAll(resource)}/records/${id}/${encodeAll(action)}`,
+        `/admin/api/resources/${resource}/records/${id}/${action}/`,
+        `/admin//api/resources/${resource}/records/${id}/${action}`,
+        `/admin/api/resources/${resource}/records/${id}/${action}?method=post`,
+      ];
+      const encodeAll = (text: string) =>
+        [...text].map((char) => `%${char.charCodeAt(0).toString(16)}`).join('');
+
+      it('A6: same-site and same-origin GETs and HEADs of reset and the policy switch, in any spelling, change nothing', async () => {
+        const target = await userWithApp(t, 'member', admin.accountId);
+        const routes = [
+          ...spellings('users', target.id, 'resetTwoFactor'),
+          ...spellings('two-factor-policy', 'account', 'activate'),
+        ];
+        for (const path of routes) {
+          for (const [fetch, headers] of Object.entries(FETCHES)) {
+            for (const method of ['get', 'head'] as const) {
+              const answer = await panel[method](path).set(headers);
+              expect([path, fetch, method, answer.status < 500]).toEqual([
+                path,
+                fetch,
+                method,
+                true,
+              ]);
+              if (fetch === 'image') expect([path, answer.status]).toEqual([path, 403]);
+            }
+          }
+        }
+        expect((await adminView(target.id)).twoFactor.methods).toEqual(['totp']);
+        const { accessToken } = await signInWithApp(t, admin, admin.secret);
+        const policy = await t.as(accessToken).get('/api/admin/policy').expect(200);
+        expect(policy.body.twoFactorRequired).toBe(false);
+        const events = await t.as(accessToken).get('/api/admin/audit-events?type=policy.changed');
+        expect(events.body.items).toEqual([]);
+        const resets = await t
+          .as(accessToken)
+          .get(`/api/admin/audit-events?type=two_factor.reset&userId=${target.id}`);
+        expect(resets.body.items).toEqual([]);
+      });
+
+      it('A6: a POST without Origin, or from another origin, is refused and changes nothing', async () => {
+        const target = await userWithApp(t, 'member', admin.accountId);
+        const path = `/admin/api/resources/users/records/${target.id}/resetTwoFactor`;
+        const origins = [
+          null,
+          'null',
+          'https://evil.example',
+          `${panelOrigin(t)}.evil.example`,
+          panelOrigin(t).replace('http:', 'https:'),
+        ];
+        for (const origin of origins) {
+          let call = panel.post(path).set('Sec-Fetch-Site', 'same-origin');
+          call = origin === null ? call.unset('Origin') : call.set('Origin', origin);
+          const answer = await call.send({});
+          expect([origin, answer.status, answer.body.code]).toEqual([origin, 403, 'FORBIDDEN']);
+        }
+        const signOut = await panel.post('/admin/logout').set('Origin', 'https://evil.example');
+        expect(signOut.status).toBe(403);
+        expect((await api(panel, 'users/actions/list')).status).toBe(200);
+        expect((await adminView(target.id)).twoFactor.methods).toEqual(['totp']);
+
+        const reset = await act(panel, `users/records/${target.id}/resetTwoFactor`);
+        expect(reset.body.notice).toMatchObject({ type: 'success' });
+        expect((await adminView(target.id)).twoFactor.methods).toEqual([]);
+      });
+
+      it('A6: a GET of /admin/logout signs nobody out; its page posts the sign-out', async () => {
+        const own = panelClient(t);
+        const other = await userWithApp(t, 'admin', admin.accountId);
+        expect(await signInToPanel(t, own, other)).toBe('/admin');
+        const page = await own.get('/admin/logout').expect(200);
+        expect(page.text).toMatch(/<form method="post" action="\/admin\/logout">/);
+        expect((await api(own, 'users/actions/list')).status).toBe(200);
+        await own.post('/admin/logout').expect(302);
+        expect((await api(own, 'users/actions/list')).status).toBe(401);
+      });
+    });
+
+    describe('I5: bad input under /admin answers 4xx with a code, never 5xx', () => {
+      it('I5: bad paging, filters, ids, resources and actions answer 4xx with a code and log no error', async () => {
+        const before = t.logs.lines.length;
+        const paths = [
+          'users/actions/list?page=-1',
+          'users/actions/list?page=1.5',
+          'users/actions/list?page=99999999',
+          'users/actions/list?perPage=-5',
+          'users/actions/list?perPage=abc',
+          'users/actions/list?perPage=0.5',
+          'users/actions/list?perPage=101',
+          'users/actions/list?filters.twoFactorStatus=sometimes',
+          `users/actions/list?filters.email=${'a'.repeat(300)}`,
+          `users/search/${'a'.repeat(300)}`,
+          'audit-events/actions/list?filters.userId=not-a-uuid',
+          'audit-events/actions/list?filters.type=no.such_event',
+          'no-such-resource/actions/list',
+          'No-Such/records/x/show',
+          'users/actions/no-such-action',
+          `users/records/${colleague.id}/no-such-action`,
+          'users/actions/new',
+          'users/bulk/bulkDelete',
+          'two-factor-policy/actions/activate',
+          `users/records/${colleague.id}/list`,
+          'users/records/%E0%A4%A/show',
+          'users/actions/list?filters.constructor=x',
+        ];
+        for (const path of paths) {
+          const answer = await api(panel, path);
+          expect([path, answer.status >= 400 && answer.status < 500]).toEqual([path, true]);
+          expect([path, answer.body.code]).toEqual([path, expect.stringMatching(/^[A-Z_]+$/)]);
+        }
+        for (const [page, status] of [
+          ['/admin/resources/no-such-resource', 404],
+          ['/admin/resources/users/actions/nope', 404],
+          ['/admin/resources/users/bulk/bulkDelete', 400],
+          ['/admin/pages/nope', 404],
+        ] as const) {
+          expect([page, (await panel.get(page)).status]).toEqual([page, status]);
+        }
+        const field = await panel
+          .post(`/admin/api/resources/users/records/${colleague.id}/show`)
+          .type('form')
+          .send({ constructor: 'x' });
+        expect([field.status, field.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+        const errors = t.logs.lines.slice(before).filter((line) => line.startsWith('error'));
+        expect(errors).toEqual([]);
+      });
+
+      it('I5: oversized forms answer 413, whatever route they are sent to', async () => {
+        const big = 'x'.repeat(20 * 1024);
+        const signIn = await panelClient(t)
+          .post('/admin/login')
+          .type('form')
+          .send({ email: 'a@example.com', password: big });
+        expect(signIn.status).toBe(413);
+        const created = await panel
+          .post('/admin/api/resources/users/actions/new')
+          .set('Sec-Fetch-Site', 'same-origin')
+          .field('email', 'big@example.com')
+          .field('name', big);
+        expect([created.status, created.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+        const json = await panel
+          .post(`/admin/api/resources/users/records/${colleague.id}/resetTwoFactor`)
+          .set('Sec-Fetch-Site', 'same-origin')
+          .send({ padding: big });
+        expect([json.status, json.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+        expect((await adminView(colleague.id)).twoFactor.methods).toEqual(['totp']);
+      });
+
+      it('I5: a malformed gk_panel_device cookie at sign-in answers 400, never 500', async () => {
+        const answer = await panelClient(t)
+          .post('/admin/login')
+          .set('Cookie', 'gk_panel_device=%E0%A4%A')
+          .type('form')
+          .send({ email: admin.email, password: admin.password });
+        expect(answer.status).toBe(400);
+        expect(answer.text).toContain('gk_panel_device cookie is malformed');
+      });
+
+      it('I5: the new-user form shows a refusal of the product as an error and creates nothing', async () => {
+        const create = (fields: Record<string, string>) => {
+          let call = panel
+            .post('/admin/api/resources/users/actions/new')
+            .set('Sec-Fetch-Site', 'same-origin');
+          for (const [name, value] of Object.entries(fields)) call = call.field(name, value);
+          return call.then(keep);
+        };
+        const taken = await create({
+          email: colleague.email,
+          name: 'Twin',
+          password: 'a-long-enough-password',
+          role: 'member',
+        });
+        expect(taken.body.notice).toMatchObject({ type: 'error' });
+        expect(taken.body.record.errors.email.message).toMatch(/already/i);
+        expect(taken.body.redirectUrl).toBeUndefined();
+
+        const email = `invalid-${Date.now()}@example.com`;
+        const invalid = await create({ email, name: '', password: 'short', role: 'owner' });
+        expect(invalid.body.notice).toMatchObject({ type: 'error' });
+        expect(Object.keys(invalid.body.record.errors).sort()).toEqual([
+          'name',
+          'password',
+          'role',
+        ]);
+        const search = await api(panel, `users/actions/list?filters.email=${email}`);
+        expect(search.body.records).toEqual([]);
+      });
+    });
+
+    it("A5: the panel's CSP allows no inline script but its own, by a nonce per page", async () => {
+      const pages = [
+        await panel.get('/admin/resources/users'),
+        await panel.get('/admin/resources/users'),
+      ];
+      const nonces = pages.map((page) => {
+        expect(page.status).toBe(200);
+        const csp = String(page.headers['content-security-policy']);
+        const scriptSrc = /script-src ([^;]*)/.exec(csp)![1];
+        expect(scriptSrc).not.toContain('unsafe-inline');
+        const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1];
+        const inline = page.text.match(/<script(?![^>]*\bsrc=)[^>]*>/g)!;
+        expect(inline.length).toBeGreaterThan(0);
+        for (const tag of inline) expect(tag).toBe(`<script nonce="${nonce}">`);
+        return nonce;
+      });
+      expect(nonces[0]).not.toBe(nonces[1]);
     });
 
     it('no panel answer holds a hash, secret or token', () => {
@@ -248,11 +507,16 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
 
   /** The claims of the product session a panel session holds, by the panel cookie. */
   async function productSessionOf(cookieValue: string): Promise<AccessClaims> {
-    const id = /^s%3A([^.]+)\./.exec(cookieValue)![1];
+    return (JSON.parse(await panelSessionRow(cookieValue)) as { access: AccessClaims }).access;
+  }
+
+  /** The stored data of the panel session a `gk_panel` cookie names. */
+  async function panelSessionRow(cookie: string): Promise<string> {
+    const id = /^(?:gk_panel=)?s%3A([^.]+)\./.exec(cookie)![1];
     const row = await t.app
       .get<Repository<PanelSession>>(getRepositoryToken(PanelSession))
       .findOneByOrFail({ id });
-    return (JSON.parse(row.data) as { access: AccessClaims }).access;
+    return row.data;
   }
 
   /** The user as the JSON API shows them to an administrator of their account. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import type { Response } from 'supertest';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
+import { hostileString, hostileValue, percentEncode, snapshot } from './support/fuzz';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -56,56 +56,6 @@ function operations(): Operation[] {
     }),
   );
 }
-
-const hostileString = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 300 }),
-  fc.constantFrom(
-    '',
-    ' ',
-    '123456',
-    ' 123456 ',
-    '１２３４５６',
-    'K7QMP-ZX4RD',
-    'ada@example.com',
-    'ADA@EXAMPLE.COM ',
-    'a@b.c\r\nBcc: victim@example.com',
-    'Name\r\nX-Injected: yes',
-    "' OR 1=1 --",
-    '"; DROP TABLE users; --',
-    '%',
-    '_',
-    '!%_\\',
-    '<script>alert(1)</script>',
-    '${jndi:ldap://127.0.0.1/x}',
-    '\u0000',
-    '\uD800',
-    '\uDFFF\uD800',
-    '\u200B'.repeat(300),
-    'x\uFE0F'.repeat(254),
-    '😀'.repeat(200),
-    'a'.repeat(5_000),
-    '00000000-0000-0000-0000-000000000000',
-    '__proto__',
-    'recovery',
-    'totp',
-    'email',
-  ),
-);
-
-const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    hostileString,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constantFrom(123456, -1, 0, 1e308, Number.MAX_SAFE_INTEGER),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(hostileString, tie('value'), { maxKeys: 4 }),
-  ),
-})).value;
 
 function body(fields: string[]): fc.Arbitrary<string> {
   const shaped = fc
@@ -197,11 +147,16 @@ describe('Fuzzing every operation of openapi.json (I3, I4)', () => {
     return call;
   }
 
-  function check(response: Response): void {
+  function check(response: Response, payload: string | null): void {
     expect(response.status).toBeLessThan(500);
     if (response.status >= 400) {
       expect(typeof response.body.code).toBe('string');
       expect(response.body.code).toMatch(/^[A-Z_]+$/);
+    }
+    // A prototype key anywhere in a body is an unknown field, before any route looks at it.
+    if (payload !== null && holdsPrototypeKey(payload) && response.status !== 413) {
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
     }
     for (const secret of secrets) expect(response.text).not.toContain(secret);
   }
@@ -240,7 +195,7 @@ describe('Fuzzing every operation of openapi.json (I3, I4)', () => {
       fc.asyncProperty(
         anyRequest(fc.option(garbageToken), ops),
         async ([operation, values, token, payload, cookie]) => {
-          check(await request(operation, values, token, payload, cookie));
+          check(await request(operation, values, token, payload, cookie), payload);
         },
       ),
       { numRuns: RUNS_WITHOUT_SESSION },
@@ -255,7 +210,7 @@ describe('Fuzzing every operation of openapi.json (I3, I4)', () => {
       fc.asyncProperty(
         anyRequest(fc.constantFrom(memberToken, adminToken), withSession),
         async ([operation, values, token, payload, cookie]) => {
-          check(await request(operation, values, token, payload, cookie));
+          check(await request(operation, values, token, payload, cookie), payload);
         },
       ),
       { numRuns: RUNS_WITH_SESSION },
@@ -263,30 +218,20 @@ describe('Fuzzing every operation of openapi.json (I3, I4)', () => {
   }, 600_000);
 });
 
-/** Every UTF-8 byte percent-encoded; lone surrogates arrive as U+FFFD, as a client would send them. */
-function percentEncode(value: string): string {
-  return [...Buffer.from(value, 'utf8')]
-    .map((byte) => `%${byte.toString(16).padStart(2, '0')}`)
-    .join('');
-}
-
-/** What a rejected request must not change (the audit trail and attempt counters may grow). */
-async function snapshot(t: TestApp): Promise<unknown[]> {
-  const dataSource = t.app.get(DataSource);
-  const tables = [
-    'users',
-    'accounts',
-    'email_factors',
-    'totp_factors',
-    'recovery_codes',
-    'trusted_devices',
-    'refresh_tokens',
-    'account_policies',
-    'login_challenges',
-    'one_time_codes',
-    'two_factor_preferences',
-  ];
-  return Promise.all(
-    tables.map((table) => dataSource.query<unknown>(`SELECT * FROM ${table} ORDER BY 1`)),
-  );
+/** Whether this JSON text holds a `__proto__` or `constructor` key at any depth. */
+function holdsPrototypeKey(payload: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return false;
+  }
+  const pending = [parsed];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (Object.hasOwn(value, '__proto__') || Object.hasOwn(value, 'constructor')) return true;
+    pending.push(...Object.values(value));
+  }
+  return false;
 }

@@ -56,6 +56,18 @@ describe('Hardening', () => {
       { ip: null, userAgent: null },
     );
 
+  /** A member of an account where 2FA is mandatory, signed in without a method: a setup token. */
+  async function memberWithSetupToken() {
+    const admin = await createAccountWithUser(t, 'admin');
+    const member = await createUser(t, admin.accountId, 'member');
+    await makeMandatory(admin);
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: member.email, password: member.password })
+      .expect(200);
+    return { member, setupToken: login.body.setupToken as string };
+  }
+
   const wrongCodes = (challengeToken: string, count: number) =>
     Array.from({ length: count }, () => () => verify(challengeToken, '000000'));
 
@@ -170,14 +182,7 @@ describe('Hardening', () => {
   });
 
   it('S7: a setup token signs in once, whichever setup route it goes to', async () => {
-    const admin = await createAccountWithUser(t, 'admin');
-    const member = await createUser(t, admin.accountId, 'member');
-    await makeMandatory(admin);
-    const login = await t.http
-      .post('/api/auth/login')
-      .send({ email: member.email, password: member.password })
-      .expect(200);
-    const setupToken = login.body.setupToken as string;
+    const { member, setupToken } = await memberWithSetupToken();
     const address = `setup-${member.id.slice(0, 8)}@example.org`;
     await t.as(setupToken).post('/api/me/two-factor/email').send({ email: address }).expect(202);
     const enrolment = await t.as(setupToken).post('/api/me/two-factor/totp').send({}).expect(201);
@@ -370,5 +375,36 @@ describe('Hardening', () => {
     const response = await t.as(forged).get('/api/me');
     expect(response.status).toBe(401);
     await t.as(accessToken).get('/api/me').expect(200);
+  });
+
+  it('S3: a token of any kind signed with the right key but without `exp` opens nothing', async () => {
+    const withoutExp = (token: string) => {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      expect(typeof claims.exp).toBe('number');
+      delete claims.exp;
+      return sign(claims, t.config.jwtSecret, { algorithm: 'HS256' });
+    };
+
+    const user = await createAccountWithUser(t, 'member');
+    const { accessToken } = await signIn(t, user);
+    const access = await t.as(withoutExp(accessToken)).get('/api/me');
+    expect(access.status).toBe(401);
+    expect(access.body.code).toBe('UNAUTHENTICATED');
+
+    const { user: withApp, secret } = await userWithApp();
+    const { challengeToken } = await startChallenge(t, withApp);
+    const challenge = await verify(withoutExp(challengeToken), totpCode(secret, now()));
+    expect(challenge.status).toBe(401);
+    expect(challenge.body.code).toBe('CHALLENGE_EXPIRED');
+    // Refused before anything was spent: the real token and the same code still pass.
+    await verify(challengeToken, totpCode(secret, now())).expect(200);
+
+    const { setupToken } = await memberWithSetupToken();
+    const setup = await t.as(withoutExp(setupToken)).get('/api/me/two-factor');
+    expect(setup.status).toBe(401);
+    await t.as(setupToken).get('/api/me/two-factor').expect(200);
   });
 });

@@ -198,7 +198,11 @@ describe('Second factor at login', () => {
       .post('/api/auth/two-factor/method')
       .send({ challengeToken: first.challengeToken, method: 'email' })
       .expect(200);
-    expect(switched.body).toEqual({ method: 'email', emailHint: `c•••@example.org` });
+    expect(switched.body).toEqual({
+      method: 'email',
+      emailHint: `c•••@example.org`,
+      challenge: { hint: `c•••@example.org` },
+    });
     const code = t.mail.latestCodeFor(address);
     await verify(first.challengeToken, code).expect(200);
 

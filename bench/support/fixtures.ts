@@ -39,7 +39,7 @@ export interface Seeded {
  * Users straight into the administrator's account with multi-row INSERTs (through the API each
  * would cost an argon2 hash): every `totpEvery`-th with an authenticator app, every
  * `emailEvery`-th with email, and `users.twoFactorMethods` saying so, strongest first, as
- * TwoFactorService.enableMethod writes it. Columns follow src/database/migrations/mariadb.
+ * TwoFactorService.changeMethods writes it. Columns follow src/database/migrations/mariadb.
  */
 export async function seedUsers(
   db: Connection,

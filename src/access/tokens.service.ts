@@ -99,11 +99,14 @@ export class TokensService {
   }
 
   private verify<T extends object>(token: string, audience: [string, ...string[]]): T | undefined {
+    let claims: T & { exp?: unknown };
     try {
-      return this.jwt.verify<T>(token, { audience, clockTimestamp: this.clock.nowSeconds() });
+      claims = this.jwt.verify<T>(token, { audience, clockTimestamp: this.clock.nowSeconds() });
     } catch {
       return undefined;
     }
+    // jsonwebtoken checks `exp` only when the token has one: without it a token would never end.
+    return typeof claims.exp === 'number' ? claims : undefined;
   }
 }
 

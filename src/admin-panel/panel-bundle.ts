@@ -12,6 +12,27 @@ export function panelBundleDir(): string {
 
 export type AdminJSModule = typeof import('adminjs');
 
+/** The panel's own front-end components, by the name its actions give as `component`. */
+export interface PanelComponents {
+  componentLoader: InstanceType<AdminJSModule['ComponentLoader']>;
+  /** A record action's page: what will happen, and a button that POSTs it (A6). */
+  confirmRecordAction: string;
+}
+
+/**
+ * The components AdminJS bundles with its own. They are .jsx files that only AdminJS's bundler
+ * reads (nest build copies them beside the compiled panel), so the same path works from src/
+ * and from dist/.
+ */
+export function panelComponents(adminjs: AdminJSModule): PanelComponents {
+  const componentLoader = new adminjs.ComponentLoader();
+  const confirmRecordAction = componentLoader.add(
+    'ConfirmRecordAction',
+    join(__dirname, 'components', 'confirm-record-action.jsx'),
+  );
+  return { componentLoader, confirmRecordAction };
+}
+
 /**
  * AdminJS decides between its production bundles and development ones (with a rollup watcher)
  * from NODE_ENV, read when it is first imported and when it bundles. The panel always wants
@@ -54,8 +75,9 @@ export async function ensurePanelBundle(
 }
 
 async function buildAhead(): Promise<void> {
-  const { default: AdminJS } = await importAdminJs();
-  await ensurePanelBundle(new AdminJS({ rootPath: '/admin' }), true);
+  const adminjs = await importAdminJs();
+  const { componentLoader } = panelComponents(adminjs);
+  await ensurePanelBundle(new adminjs.default({ rootPath: '/admin', componentLoader }), true);
   process.stdout.write(`Admin panel bundle built in ${panelBundleDir()}\n`);
 }
 

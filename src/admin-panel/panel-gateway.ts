@@ -5,9 +5,10 @@ import { ListUsersQueryDto, toAdminUserDto } from 'src/admin/admin-users.dto';
 import { AuditService } from 'src/audit/audit.service';
 import { AUDIT_EVENT_TYPES, ListAuditEventsQueryDto } from 'src/audit/audit.dto';
 import { AccessService } from 'src/auth/access.service';
-import { AccountSecurityService } from 'src/auth/account-security.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
+import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
+import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
@@ -47,7 +48,8 @@ export type PasswordStep =
   | { status: 'signed_in'; grant: PanelGrant }
   | {
       status: 'code_required';
-      challengeToken: string;
+      /** The login challenge's token, sealed (AES-256-GCM): the panel stores it, never in clear. */
+      challenge: string;
       method: PanelMethod;
       methods: PanelMethod[];
       emailHint?: string;
@@ -87,7 +89,7 @@ export const AUDIT_TYPES: readonly string[] = AUDIT_EVENT_TYPES;
 /** A refusal from the product, with its code and the message it would answer at the API. */
 export class PanelRefusal extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -99,13 +101,14 @@ export class PanelGateway {
   constructor(
     private readonly auth: AuthService,
     private readonly access: AccessService,
-    private readonly security: AccountSecurityService,
+    private readonly reset: TwoFactorResetService,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly perIpLimits: PerIpLimits,
+    private readonly crypto: CryptoService,
   ) {}
 
   /** The API's login: password check (P3, audited), then trusted device, challenge or setup. */
@@ -124,14 +127,14 @@ export class PanelGateway {
 
   /** The API's verify, with its per-challenge limit, account lockout and audit (B1, B2, L1). */
   verifyCode(
-    challengeToken: string,
+    challenge: string,
     code: string,
     rememberDevice: boolean,
     client: ClientInfo,
   ): Promise<{ grant: PanelGrant; deviceToken?: string }> {
     return refusals(async () => {
       const input = await validateBody(VerifyChallengeDto, {
-        challengeToken,
+        challengeToken: this.crypto.decrypt(challenge),
         code,
         rememberDevice,
       });
@@ -141,14 +144,14 @@ export class PanelGateway {
   }
 
   switchMethod(
-    challengeToken: string,
+    challenge: string,
     method: PanelMethod,
   ): Promise<{ method: PanelMethod; emailHint?: string }> {
-    return refusals(() => this.auth.switchMethod(challengeToken, method));
+    return refusals(() => this.auth.switchMethod(this.crypto.decrypt(challenge), method));
   }
 
-  resendCode(challengeToken: string): Promise<void> {
-    return refusals(() => this.auth.resendCode(challengeToken));
+  resendCode(challenge: string): Promise<void> {
+    return refusals(() => this.auth.resendCode(this.crypto.decrypt(challenge)));
   }
 
   /**
@@ -210,7 +213,7 @@ export class PanelGateway {
 
   /** The same reset as POST /api/admin/users/:id/two-factor/reset (A3), audited with the admin. */
   resetTwoFactor(admin: Principal, userId: string, client: ClientInfo): Promise<void> {
-    return refusals(() => this.security.resetTwoFactor(adminOnly(admin), userId, client));
+    return refusals(() => this.reset.resetTwoFactor(adminOnly(admin), userId, client));
   }
 
   async getPolicy(accountId: string): Promise<PanelPolicy> {
@@ -234,7 +237,8 @@ export class PanelGateway {
   private toPasswordStep(answer: LoginAnswer): PasswordStep {
     if (answer.status === 'two_factor_required') {
       const { challengeToken, method, methods, emailHint } = answer;
-      return { status: 'code_required', challengeToken, method, methods, emailHint };
+      const challenge = this.crypto.encrypt(challengeToken);
+      return { status: 'code_required', challenge, method, methods, emailHint };
     }
     if (answer.status === 'two_factor_setup_required') return { status: 'setup_required' };
     return { status: 'signed_in', grant: this.grantOf(answer) };

@@ -5,13 +5,14 @@ import type { PanelMethod } from './panel-gateway';
  * and need no React bundle. Every value is escaped.
  */
 
-const METHOD_NAMES: Record<PanelMethod, string> = {
+const METHOD_NAMES: Partial<Record<PanelMethod, string>> = {
   totp: 'Authenticator app',
   email: 'Email',
 };
 
+/** Any other registered method shows by its name. */
 export function methodName(method: PanelMethod): string {
-  return METHOD_NAMES[method];
+  return METHOD_NAMES[method] ?? method;
 }
 
 export function passwordPage(productName: string, notice?: string): string {
@@ -71,6 +72,17 @@ export function refusedPage(productName: string, message: string): string {
     'No access to the admin panel',
     message,
     `<form method="post" action="/admin/login/restart"><button type="submit">Back to sign-in</button></form>`,
+  );
+}
+
+/** Signing out changes something, so it is a form posted from here, never a link (A6). */
+export function signOutPage(productName: string): string {
+  return layout(
+    productName,
+    'Sign out of the admin panel',
+    undefined,
+    `<form method="post" action="/admin/logout"><button type="submit">Sign out</button></form>
+    <p><a href="/admin">Back to the admin panel</a></p>`,
   );
 }
 

@@ -5,8 +5,11 @@ import type {
   BaseProperty,
   CurrentAdmin,
   Filter,
+  RecordActionResponse,
   ResourceWithOptions,
 } from 'adminjs' with { 'resolution-mode': 'import' };
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import {
   AUDIT_TYPES,
   PanelRefusal,
@@ -54,8 +57,6 @@ export type PanelActionRequest = ActionRequest & {
   panelPrincipal?: PanelPrincipal;
 };
 
-const MAX_PAGE = 100;
-
 export const POLICY_ON_TEXT =
   'Before activating this option, make sure every person using the account has their own ' +
   'username and password. Everyone without a second factor will have to set one up at their next sign-in.';
@@ -71,6 +72,8 @@ export const POLICY_OFF_TEXT =
 export function panelResources(
   adminjs: AdminJSModule,
   gateway: PanelGateway,
+  /** The component that confirms a record action with a POST (panel-bundle's panelComponents). */
+  confirmRecordAction: string,
 ): ResourceWithOptions[] {
   const { BaseResource, BaseRecord: RecordClass, BaseProperty: Property, ForbiddenError } = adminjs;
 
@@ -181,7 +184,7 @@ export function panelResources(
         return userParams(user);
       } catch (error) {
         if (error instanceof PanelRefusal) {
-          throw new adminjs.ValidationError({}, { message: error.message });
+          throw new adminjs.ValidationError(fieldErrors(error), { message: error.message });
         }
         throw error;
       }
@@ -255,27 +258,38 @@ export function panelResources(
   const settings = { name: 'Settings', icon: 'Settings' };
   const after = { after: stripSecrets };
 
-  /** A record action that calls the gateway, then answers the record as it now is. */
+  /**
+   * A record action that changes something (A6): its page (ConfirmRecordAction) reads the record
+   * with GET and says what will happen; only its POST calls the gateway, then answers the record
+   * as it now is and goes back to it. Whatever path reached it, GET and HEAD change nothing.
+   */
   const recordAction = (
-    guard: string,
+    confirmation: string,
     run: (admin: PanelPrincipal, id: string, client: ClientInfo) => Promise<unknown>,
     success: string,
     isVisible?: (context: ActionContext) => boolean,
   ) => ({
     actionType: 'record' as const,
-    component: false as const,
-    guard,
+    component: confirmRecordAction,
+    custom: { confirmation },
     isAccessible: isAdmin,
     isVisible: isVisible ?? true,
     handler: async (request: PanelActionRequest, _response: unknown, context: ActionContext) => {
       const admin = request.panelPrincipal;
       if (!admin) throw new ForbiddenError();
-      const id = String(context.record!.id());
+      const record = context.record!;
+      if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+      const id = String(record.id());
       await run(admin, id, request.panelClient ?? { ip: null, userAgent: null });
       const fresh = await context.resource.findOne(id, context);
       return {
         record: fresh?.toJSON(context.currentAdmin),
         notice: { message: success, type: 'success' as const },
+        redirectUrl: context.h.recordActionUrl({
+          resourceId: context.resource.id(),
+          recordId: id,
+          actionName: 'show',
+        }),
       };
     },
     ...after,
@@ -300,12 +314,16 @@ export function panelResources(
           list: { isAccessible: isAdmin, ...after },
           search: { isAccessible: isAdmin, ...after },
           show: { isAccessible: isAdmin, ...after },
-          new: { isAccessible: isAdmin, ...after },
+          new: {
+            isAccessible: isAdmin,
+            before: postOnly,
+            after: [refusedCreation, stripSecrets],
+          },
           edit: refused,
           delete: refused,
           bulkDelete: refused,
           resetTwoFactor: recordAction(
-            'resetTwoFactorGuard',
+            'resetTwoFactorConfirm',
             (admin, id, client) => gateway.resetTwoFactor(admin, id, client),
             'Two-factor authentication reset: the user was emailed and signed out everywhere.',
           ),
@@ -341,13 +359,13 @@ export function panelResources(
           show: { isAccessible: isAdmin, ...after },
           search: refused,
           activate: recordAction(
-            'activateGuard',
+            'activateConfirm',
             (admin, _id, client) => gateway.setPolicy(admin, true, client),
             'Two-factor authentication is now mandatory for this account.',
             ({ record }) => record?.params.twoFactorRequired !== true,
           ),
           deactivate: recordAction(
-            'deactivateGuard',
+            'deactivateConfirm',
             (admin, _id, client) => gateway.setPolicy(admin, false, client),
             'Two-factor authentication is now optional; nobody’s methods were removed.',
             ({ record }) => record?.params.twoFactorRequired === true,
@@ -412,8 +430,45 @@ export function stripSecrets<T>(response: T): T {
   return response;
 }
 
-/** AdminJS asks by offset; the product's lists by page. */
+/**
+ * AdminJS asks by offset (from `page` and `perPage`, unchecked); the product's lists by page. The
+ * conversion keeps whatever was wrong (a negative, fractional or huge page, a per-page that is no
+ * number) so that the list's own validation refuses it with a 400 (I5).
+ */
 function pageOf(options: { limit?: number; offset?: number }): { page: number; limit: number } {
-  const limit = Math.min(options.limit ?? 20, MAX_PAGE);
-  return { page: Math.floor((options.offset ?? 0) / limit) + 1, limit };
+  const limit = options.limit ?? 20;
+  return { page: (options.offset ?? 0) / limit + 1, limit };
+}
+
+/** The new action's GET would end in AdminJS's 500 ("only via post"): not found (I5). */
+function postOnly(request: ActionRequest): ActionRequest {
+  if (request.method === 'post') return request;
+  throw new AppException(ErrorCode.NOT_FOUND, 'Creating a user takes POST');
+}
+
+const USER_FIELDS = ['email', 'name', 'password', 'role'];
+
+/**
+ * Where the form shows a refusal: an email in use on the email field, each validation message on
+ * the field it starts with (the product's messages name their field first).
+ */
+function fieldErrors(refusal: PanelRefusal): Record<string, { message: string }> {
+  if (refusal.code === ErrorCode.EMAIL_TAKEN) return { email: { message: refusal.message } };
+  const errors: Record<string, { message: string }> = {};
+  for (const part of refusal.message.split('; ')) {
+    const field = part.split(' ')[0];
+    if (!USER_FIELDS.includes(field)) continue;
+    errors[field] = { message: errors[field] ? `${errors[field].message}; ${part}` : part };
+  }
+  return errors;
+}
+
+/**
+ * AdminJS's new action reports success unless a field has an error; a refusal that names no
+ * field (the record still has its base error) is an error on the form all the same.
+ */
+function refusedCreation(response: RecordActionResponse): RecordActionResponse {
+  const refusal = response.record.baseError;
+  if (!refusal) return response;
+  return { record: response.record, notice: { message: refusal.message, type: 'error' } };
 }

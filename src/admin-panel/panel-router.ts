@@ -1,11 +1,30 @@
 import { Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import {
+  Router,
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
+import type AdminJS from 'adminjs' with { 'resolution-mode': 'import' };
+import { errorBody } from 'src/common/errors/all-exceptions.filter';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { RequestLoggerMiddleware } from 'src/common/http/request-logger.middleware';
-import type { PanelGateway } from './panel-gateway';
+import { PanelRefusal, type PanelGateway } from './panel-gateway';
+import {
+  exactMountOnly,
+  isApiRequest,
+  noPrototypeKeys,
+  readBodies,
+  sameOriginOnly,
+  scriptNonceOf,
+  scriptNonces,
+} from './panel-protection';
 import { panelAdminOf, type PanelActionRequest } from './panel-resources';
 import type { PanelSessionStore } from './panel-session.store';
 import { regenerate, signInRoutes } from './panel-sign-in';
@@ -15,25 +34,30 @@ const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 /**
  * Everything /admin needs before AdminJS's own routes. The admin router sits above every Nest
- * middleware, guard and filter, so it brings its own: helmet, the request log, the session,
- * the sign-in steps, the cross-site refusal and the gate. AdminJS's routes are added after.
+ * middleware, guard and filter, so it brings its own: the request log, helmet, the cross-site
+ * refusal, the session, the body reader, the sign-in steps and the gate. AdminJS's routes are
+ * added after, behind a check of the resource and action they name.
  */
 export function panelRouter(options: {
+  admin: AdminJS;
   gateway: PanelGateway;
   store: PanelSessionStore;
   productName: string;
+  publicUrl: string;
   secret: Buffer;
 }): Router {
   const router = Router();
   const requestLog = new RequestLoggerMiddleware();
   router.use((request, response, next) => requestLog.use(request, response, next));
+  router.use(scriptNonces);
   router.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
-          // AdminJS boots from inline scripts and styles its components inline; nothing else
-          // is allowed from anywhere but this origin (fonts.googleapis.com simply fails).
-          'script-src': ["'self'", "'unsafe-inline'"],
+          // AdminJS boots from two inline scripts, which carry this response's nonce, and styles
+          // its components inline; nothing else is allowed from anywhere but this origin
+          // (fonts.googleapis.com simply fails).
+          'script-src': ["'self'", (_request, response) => scriptNonceOf(response as Response)],
           'style-src': ["'self'", "'unsafe-inline'"],
           'img-src': ["'self'", 'data:'],
           'connect-src': ["'self'"],
@@ -43,9 +67,13 @@ export function panelRouter(options: {
           'upgrade-insecure-requests': null,
         },
       },
+      // With helmet's `no-referrer`, browsers send `Origin: null` on the panel's own POSTs,
+      // which sameOriginOnly needs to see; other sites still get no referrer.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
-  router.use(refuseCrossSite);
+  router.use(sameOriginOnly(options.publicUrl));
+  router.use(exactMountOnly);
   router.use(
     session({
       name: SESSION_COOKIE,
@@ -66,26 +94,54 @@ export function panelRouter(options: {
       },
     }),
   );
+  router.use(readBodies());
+  router.use(noPrototypeKeys);
   router.use(signInRoutes(options.gateway, options.productName));
   router.use(requireAdmin(options.gateway));
   router.get('/', (_request, response) => response.redirect('/admin/resources/users'));
+  knownActionsOnly(router, options.admin);
   return router;
 }
 
 /**
- * AdminJS calls record actions with GET, so a link on another site could trigger one: besides
- * the SameSite=Strict cookie, browsers say where a request comes from and anything but this
- * origin is refused for the API and every form post.
+ * I5: AdminJS answers an unknown resource, action or page with a 500 (or an empty page), and runs
+ * an action at a route of another kind (a record action with no record: a 500), so the names its
+ * routes take are checked first, decoded as the router decodes them: a 404 otherwise.
  */
-const refuseCrossSite: RequestHandler = (request, response, next) => {
-  const site = request.headers['sec-fetch-site'];
-  const sensitive = request.method !== 'GET' || request.path.startsWith('/api/');
-  if (sensitive && site !== undefined && site !== 'same-origin') {
-    response.status(403).json({ message: 'Cross-site requests to the admin panel are refused' });
-    return;
-  }
-  next();
-};
+function knownActionsOnly(router: Router, admin: AdminJS): void {
+  const resourceOf = (id: string) => {
+    try {
+      return admin.findResource(id);
+    } catch {
+      return null;
+    }
+  };
+  const unknown = (what: string) =>
+    new AppException(ErrorCode.NOT_FOUND, `No such ${what} in the admin panel`);
+  router.param('resourceId', (_request, _response, next, id: string) =>
+    next(resourceOf(id) ? undefined : unknown('resource')),
+  );
+  router.param('action', (request, _response, next, name: string) => {
+    const actions = resourceOf(String(request.params.resourceId))?.decorate().actions ?? {};
+    const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
+    const route = String((request.route as { path?: string } | undefined)?.path);
+    const bulk = route.includes('/bulk/');
+    const fits = route.includes('/records/')
+      ? action?.isRecordType()
+      : bulk
+        ? action?.isBulkType()
+        : action?.isResourceType();
+    if (!fits) return next(unknown('action'));
+    // AdminJS's bulk page throws a bare Error (a 500) when no record is named.
+    if (bulk && typeof request.query.recordIds !== 'string') {
+      return next(new AppException(ErrorCode.VALIDATION_FAILED, 'Name the records: recordIds'));
+    }
+    next();
+  });
+  router.param('pageName', (_request, _response, next, name: string) =>
+    next(Object.hasOwn(admin.options.pages ?? {}, name) ? undefined : unknown('page')),
+  );
+}
 
 /**
  * Only an administrator whose product session is still live goes further: it is resumed on
@@ -111,31 +167,37 @@ function requireAdmin(gateway: PanelGateway): RequestHandler {
       await regenerate(request);
       request.session.notice = 'Your session has ended; sign in again.';
     }
-    if (request.path.startsWith('/api/')) {
-      response.status(401).json({ message: 'Sign in to the admin panel first' });
+    if (isApiRequest(request)) {
+      next(new AppException(ErrorCode.UNAUTHENTICATED, 'Sign in to the admin panel first'));
     } else {
       response.redirect('/admin/login');
     }
   };
 }
 
-/** Errors are logged with their stack and answered without it. */
+/**
+ * Errors answer as the API's do, `{ statusCode, code, message }` (as text on pages): bad input
+ * with its 4xx (I5), anything unexpected with a 500 whose stack is logged, never sent.
+ */
 export function panelErrors(): ErrorRequestHandler {
   const logger = new Logger('AdminPanel');
-  const statuses: Record<string, number> = { NotFoundError: 404, ForbiddenError: 403 };
   return (error: unknown, request, response, next) => {
     if (response.headersSent) return next(error);
-    const name = error instanceof Error ? error.constructor.name : '';
-    const status = statuses[name] ?? 500;
-    if (status === 500)
-      logger.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    const message =
-      status === 500
-        ? 'Internal server error'
-        : name === 'NotFoundError'
-          ? 'Not found'
-          : 'Forbidden';
-    if (request.path.startsWith('/api/')) response.status(status).json({ message });
-    else response.status(status).type('text/plain').send(message);
+    const body = errorBody(inProductTerms(error), logger);
+    if (isApiRequest(request)) response.status(body.statusCode).json(body);
+    else response.status(body.statusCode).type('text/plain').send(body.message);
   };
+}
+
+/** The refusals of the gateway, AdminJS and Express, as the product's exceptions. */
+function inProductTerms(error: unknown): unknown {
+  if (error instanceof PanelRefusal) return new AppException(error.code, error.message);
+  // Express's router refuses a path segment that does not decode with a 400 of its own.
+  if ((error as { status?: unknown } | null)?.status === 400) {
+    return new AppException(ErrorCode.VALIDATION_FAILED, 'The path is not validly encoded');
+  }
+  const name = error instanceof Error ? error.constructor.name : '';
+  if (name === 'NotFoundError') return new AppException(ErrorCode.NOT_FOUND, 'Not found');
+  if (name === 'ForbiddenError') return new AppException(ErrorCode.FORBIDDEN, 'Forbidden');
+  return error;
 }

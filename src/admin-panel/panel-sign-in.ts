@@ -1,6 +1,8 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { SessionData } from 'express-session';
+import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
+import { readCookie } from 'src/common/http/cookies';
 import type { AccessClaims } from 'src/access/tokens.service';
 import {
   PanelRefusal,
@@ -8,13 +10,13 @@ import {
   type PanelGrant,
   type PanelMethod,
 } from './panel-gateway';
-import { codePage, passwordPage, refusedPage } from './panel-pages';
+import { codePage, passwordPage, refusedPage, signOutPage } from './panel-pages';
 import { panelAdminOf, type PanelAdmin } from './panel-resources';
 
 declare module 'express-session' {
   interface SessionData {
-    /** After the password: the login challenge, held on the server only. */
-    challenge?: { token: string; method: PanelMethod; methods: PanelMethod[]; emailHint?: string };
+    /** After the password: the login challenge, its token sealed by the gateway. */
+    challenge?: { sealed: string; method: PanelMethod; methods: PanelMethod[]; emailHint?: string };
     /**
      * After the second factor: the claims of the product session the sign-in opened, resumed
      * on every request (AccessService.resume). Never sent to the browser.
@@ -46,7 +48,6 @@ const MEMBERS_MESSAGE =
  */
 export function signInRoutes(gateway: PanelGateway, productName: string): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '10kb' });
   const limited = async (request: Request, response: Response, next: () => void) => {
     const decision = await gateway.allowSignInAttempt(clientInfoOf(request).ip);
     if (decision.allowed) return next();
@@ -64,15 +65,16 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     response.send(passwordPage(productName, notice));
   });
 
-  router.post('/login', form, limited, async (request, response) => {
+  router.post('/login', limited, async (request, response) => {
     const { email, password } = fields(request, 'email', 'password');
+    const deviceToken = readCookie(request, DEVICE_COOKIE);
     const client = clientInfoOf(request);
     await regenerate(request);
     try {
-      const step = await gateway.signInWithPassword(email, password, deviceCookie(request), client);
+      const step = await gateway.signInWithPassword(email, password, deviceToken, client);
       if (step.status === 'code_required') {
-        const { challengeToken: token, method, methods, emailHint } = step;
-        request.session.challenge = { token, method, methods, emailHint };
+        const { challenge: sealed, method, methods, emailHint } = step;
+        request.session.challenge = { sealed, method, methods, emailHint };
       } else if (step.status === 'setup_required') {
         request.session.refusal = SETUP_MESSAGE;
       } else {
@@ -84,13 +86,13 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     response.redirect(request.session.adminUser ? '/admin' : '/admin/login');
   });
 
-  router.post('/login/code', form, limited, async (request, response) => {
+  router.post('/login/code', limited, async (request, response) => {
     const challenge = request.session.challenge;
     if (!challenge) return response.redirect('/admin/login');
     const { code, rememberDevice } = fields(request, 'code', 'rememberDevice');
     try {
       const verified = await gateway.verifyCode(
-        challenge.token,
+        challenge.sealed,
         code,
         rememberDevice === 'true',
         clientInfoOf(request),
@@ -108,7 +110,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
       await admit(gateway, request, verified.grant);
     } catch (error) {
       // A challenge that is spent, expired or locked cannot be retried: back to the password.
-      if (!(error instanceof PanelRefusal) || error.code !== 'INVALID_CODE') {
+      if (!(error instanceof PanelRefusal) || error.code !== ErrorCode.INVALID_CODE) {
         delete request.session.challenge;
       }
       request.session.notice = refusalMessage(error);
@@ -116,12 +118,12 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     response.redirect(request.session.adminUser ? '/admin' : '/admin/login');
   });
 
-  router.post('/login/method', form, limited, async (request, response) => {
+  router.post('/login/method', limited, async (request, response) => {
     const challenge = request.session.challenge;
     const { method } = fields(request, 'method');
-    if (challenge && challenge.methods.includes(method as PanelMethod)) {
+    if (challenge && challenge.methods.includes(method)) {
       try {
-        const switched = await gateway.switchMethod(challenge.token, method as PanelMethod);
+        const switched = await gateway.switchMethod(challenge.sealed, method);
         request.session.challenge = { ...challenge, ...switched };
       } catch (error) {
         request.session.notice = refusalMessage(error);
@@ -134,7 +136,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     const challenge = request.session.challenge;
     if (challenge) {
       try {
-        await gateway.resendCode(challenge.token);
+        await gateway.resendCode(challenge.sealed);
         request.session.notice = 'We sent you another code.';
       } catch (error) {
         request.session.notice = refusalMessage(error);
@@ -154,7 +156,11 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
   };
   router.post('/login/restart', signOut);
   router.post('/logout', signOut);
-  router.get('/logout', signOut);
+  // AdminJS's "Log out" is a link: its GET only offers the sign-out, which is a POST (A6).
+  router.get('/logout', (request, response) => {
+    if (!request.session.adminUser) return response.redirect('/admin/login');
+    response.send(signOutPage(productName));
+  });
   return router;
 }
 
@@ -193,19 +199,12 @@ function takeNotice(session: Partial<SessionData>): string | undefined {
   return notice;
 }
 
+/** The form's text fields, as read for all of /admin (panel-protection's readBodies). */
 function fields<K extends string>(request: Request, ...names: K[]): Record<K, string> {
-  const body = (request.body ?? {}) as Record<string, unknown>;
+  const body = (request as Request & { fields?: Record<string, unknown> }).fields ?? {};
   return Object.fromEntries(
     names.map((name) => [name, typeof body[name] === 'string' ? body[name] : '']),
   ) as Record<K, string>;
-}
-
-function deviceCookie(request: Request): string | undefined {
-  for (const pair of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = pair.trim().split('=');
-    if (key === DEVICE_COOKIE) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
 }
 
 function refusalMessage(error: unknown): string {

@@ -13,7 +13,7 @@ export const panelTranslations = {
       actions: { resetTwoFactor: 'Reset 2FA' },
       buttons: { confirm: 'Yes, reset' },
       messages: {
-        resetTwoFactorGuard:
+        resetTwoFactorConfirm:
           'Reset two-factor authentication for this user? Their methods, trusted devices and ' +
           'recovery codes are removed and they are signed out everywhere; they will be emailed.',
       },
@@ -28,7 +28,7 @@ export const panelTranslations = {
       },
       actions: { activate: 'Make 2FA mandatory', deactivate: 'Make 2FA optional' },
       buttons: { confirm: 'Confirm' },
-      messages: { activateGuard: POLICY_ON_TEXT, deactivateGuard: POLICY_OFF_TEXT },
+      messages: { activateConfirm: POLICY_ON_TEXT, deactivateConfirm: POLICY_OFF_TEXT },
     },
   },
   labels: {

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Application } from 'express';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
-import { ensurePanelBundle, type AdminJSModule } from './panel-bundle';
+import { ensurePanelBundle, panelComponents, type AdminJSModule } from './panel-bundle';
 import { PanelGateway } from './panel-gateway';
 import { panelResources } from './panel-resources';
 import { panelErrors, panelRouter } from './panel-router';
@@ -35,11 +35,13 @@ export class PanelLoader implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const { default: AdminJS } = this.adminjs;
+    const { componentLoader, confirmRecordAction } = panelComponents(this.adminjs);
     const admin = new AdminJS({
       rootPath: '/admin',
       loginPath: '/admin/login',
       logoutPath: '/admin/logout',
-      resources: panelResources(this.adminjs, this.gateway),
+      componentLoader,
+      resources: panelResources(this.adminjs, this.gateway, confirmRecordAction),
       branding: { companyName: this.config.productName, withMadeWithLove: false },
       locale: { language: 'en', translations: { en: panelTranslations } },
       settings: { defaultPerPage: 20 },
@@ -48,9 +50,11 @@ export class PanelLoader implements OnModuleInit {
     await ensurePanelBundle(admin);
     const { default: AdminJSExpress } = await import('@adminjs/express');
     const router = panelRouter({
+      admin,
       gateway: this.gateway,
       store: this.store,
       productName: this.config.productName,
+      publicUrl: this.config.publicUrl,
       secret: this.config.jwtSecret,
     });
     AdminJSExpress.buildRouter(admin, router);

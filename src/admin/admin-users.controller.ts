@@ -12,7 +12,7 @@ import {
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
-import { AccountSecurityService } from 'src/auth/account-security.service';
+import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { CreateUserDto } from 'src/users/users.dto';
 import { UsersService } from 'src/users/users.service';
@@ -25,7 +25,7 @@ import { AdminUserDto, ListUsersQueryDto, toAdminUserDto, UserPageDto } from './
 export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
-    private readonly accountSecurity: AccountSecurityService,
+    private readonly reset: TwoFactorResetService,
   ) {}
 
   @Get()
@@ -75,6 +75,6 @@ export class AdminUsersController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.accountSecurity.resetTwoFactor(principal, id, client);
+    return this.reset.resetTwoFactor(principal, id, client);
   }
 }

@@ -11,9 +11,8 @@ import {
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, Public } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
+import { readCookie } from 'src/common/http/cookies';
 import { LIMITS } from 'src/config/limits';
 import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
 import { SessionDto } from 'src/sessions/sessions.dto';
@@ -26,7 +25,7 @@ import {
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
-import { AccountSecurityService } from './account-security.service';
+import { AccountSessionsService } from './account-sessions.service';
 import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
 import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
@@ -39,7 +38,7 @@ const DEVICE_COOKIE = 'gk_device';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly accountSecurity: AccountSecurityService,
+    private readonly accountSessions: AccountSessionsService,
     private readonly sessions: SessionsService,
   ) {}
 
@@ -150,7 +149,7 @@ export class AuthController {
     description: 'Every session and trusted device of the caller ends at once.',
   })
   logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.accountSecurity.logoutEverywhere(principal.userId);
+    return this.accountSessions.logoutEverywhere(principal.userId);
   }
 
   @ApiTags('me')
@@ -168,28 +167,11 @@ export class AuthController {
     @Body() body: ChangePasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.accountSecurity.changePassword(
+    return this.accountSessions.changePassword(
       principal,
       body.currentPassword,
       body.newPassword,
       client,
     );
   }
-}
-
-/** A cookie that does not decode is the client's fault: 400, never 500 (I4). */
-function readCookie(request: Request, name: string): string | undefined {
-  for (const pair of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = pair.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      throw new AppException(
-        ErrorCode.VALIDATION_FAILED,
-        `The ${name} cookie is malformed; clear it and sign in again`,
-      );
-    }
-  }
-  return undefined;
 }

@@ -5,9 +5,6 @@ import { IsOptional, IsString, Length } from 'class-validator';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
 
-/** Every method a user may set up, alphabetical as the contract has always listed them. */
-export const SETUP_METHODS = [...TWO_FACTOR_METHODS].sort();
-
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(trimString)
@@ -52,10 +49,14 @@ export class SetupRequiredDto {
 
   @ApiProperty({
     description:
-      'Lives 15 minutes; opens only `GET /api/me/two-factor` and the email/totp setup endpoints, without the password.',
+      "Lives 15 minutes; opens only `GET /api/me/two-factor` and the methods' setup endpoints, without the password.",
   })
   setupToken!: string;
 
-  @ApiProperty({ enum: SETUP_METHODS, isArray: true })
+  @ApiProperty({
+    enum: [...TWO_FACTOR_METHODS].sort(),
+    isArray: true,
+    description: 'Every method that can be set up, alphabetical.',
+  })
   methods!: TwoFactorMethod[];
 }

@@ -11,12 +11,16 @@ import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { UsersModule } from 'src/users/users.module';
 import { AccessGuard } from './access.guard';
 import { AccessService } from './access.service';
-import { AccountSecurityService } from './account-security.service';
+import { AccountSessionsService } from './account-sessions.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ChallengesService } from './challenges.service';
 import { LocalStrategy } from './local.strategy';
 import { LoginChallenge } from './login-challenge.entity';
+import { MethodSettingsService } from './method-settings.service';
+import { MethodSetupService } from './method-setup.service';
+import { PasswordGate } from './password-gate.service';
+import { TwoFactorResetService } from './two-factor-reset.service';
 import { TwoFactorSettingsController } from './two-factor-settings.controller';
 
 /** Signing in and account security, orchestrating the modules below; and the global guard. */
@@ -35,12 +39,16 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
   controllers: [AuthController, TwoFactorSettingsController],
   providers: [
     AuthService,
-    AccountSecurityService,
+    PasswordGate,
+    MethodSetupService,
+    MethodSettingsService,
+    AccountSessionsService,
+    TwoFactorResetService,
     AccessService,
     ChallengesService,
     LocalStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessService, AuthService, AccountSecurityService],
+  exports: [AccessService, AuthService, TwoFactorResetService],
 })
 export class AuthModule {}

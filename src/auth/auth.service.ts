@@ -7,17 +7,19 @@ import type { ClientInfo } from 'src/common/http/client-info';
 import { DevicesService } from 'src/devices/devices.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
-import type {
-  ChallengeDto,
-  MethodSwitchedDto,
-  VerifyChallengeDto,
+import {
+  promptFields,
+  type ChallengeDto,
+  type MethodSwitchedDto,
+  type VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
 import { methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import type { ChallengeAnswer } from 'src/two-factor/second-factor';
 import { PasswordService } from 'src/users/password.service';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
 import { AccessService } from './access.service';
-import { SETUP_METHODS, type SetupRequiredDto } from './auth.dto';
+import type { SetupRequiredDto } from './auth.dto';
 import { ChallengesService } from './challenges.service';
 
 export type LoginAnswer = SessionDto | ChallengeDto | SetupRequiredDto;
@@ -73,7 +75,7 @@ export class AuthService {
       if (!(await this.access.lacksRequiredMethod(user, methods))) {
         return this.sessions.start(user, 'password');
       }
-      const challengeId = await this.challenges.startSetup(user.id);
+      const { challengeId, methods: setupMethods } = await this.challenges.startSetup(user.id);
       return {
         status: 'two_factor_setup_required',
         setupToken: this.tokens.signSetup({
@@ -81,7 +83,7 @@ export class AuthService {
           sv: user.sessionVersion,
           cid: challengeId,
         }),
-        methods: SETUP_METHODS,
+        methods: setupMethods,
       };
     }
     const device = deviceToken ? await this.devices.recognise(user.id, deviceToken) : null;
@@ -97,7 +99,7 @@ export class AuthService {
       }),
       method: started.method,
       methods: started.methods,
-      emailHint: started.emailHint,
+      ...promptFields(started.method, started.prompt),
     };
   }
 
@@ -107,7 +109,7 @@ export class AuthService {
     await this.challenges.verify(
       user,
       challengeId,
-      input.code,
+      answerOf(input),
       input.method === 'recovery',
       client,
     );
@@ -134,4 +136,12 @@ export class AuthService {
     if (!user || !user.active || user.sessionVersion !== claims.sv) throw challengeExpired();
     return { user, challengeId: claims.cid };
   }
+}
+
+/** The answer's own fields, for the factor's DTO to validate: the ones the client sent. */
+function answerOf(input: VerifyChallengeDto): ChallengeAnswer {
+  const answer: ChallengeAnswer = {};
+  if (input.code !== undefined) answer.code = input.code;
+  if (input.response !== undefined) answer.response = input.response;
+  return answer;
 }

@@ -7,21 +7,16 @@ import { Clock } from 'src/common/clock';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { validateBody } from 'src/common/http/validation';
 import { LIMITS } from 'src/config/limits';
 import { sqlAffected, sqlRows } from 'src/database/sql';
 import { MailService } from 'src/mail/mail.service';
 import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.service';
-import {
-  FactorRegistry,
-  methodsOf,
-  type FactorName,
-  type TwoFactorMethod,
-} from 'src/two-factor/factor-registry';
-import { EmailFactorService } from 'src/two-factor/email/email-factor.service';
+import { FactorRegistry, methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
-import type { VerifyOutcome } from 'src/two-factor/second-factor';
-import type { MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
+import type { ChallengeAnswer, ChallengePrompt, VerifyOutcome } from 'src/two-factor/second-factor';
+import { promptFields, type MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
 
@@ -33,7 +28,8 @@ export interface ChallengeStarted {
   challengeId: string;
   method: TwoFactorMethod;
   methods: TwoFactorMethod[];
-  emailHint?: string;
+  /** What the asked method needs shown or answered (ChallengeDto.challenge). */
+  prompt?: ChallengePrompt;
 }
 
 /** The second step of login: one challenge per correct password, one code to pass it. */
@@ -42,7 +38,6 @@ export class ChallengesService {
   constructor(
     @InjectRepository(LoginChallenge) private readonly challenges: Repository<LoginChallenge>,
     private readonly factors: FactorRegistry,
-    private readonly email: EmailFactorService,
     private readonly lockout: SecondFactorLockout,
     private readonly preferences: MethodPreferenceService,
     private readonly mail: MailService,
@@ -50,18 +45,22 @@ export class ChallengesService {
     private readonly clock: Clock,
   ) {}
 
-  /** Asks for the method last used successfully; sends the email code when that is email. */
+  /** Asks for the method last used successfully; it sends what it needs (an email code). */
   async start(user: User, methods: TwoFactorMethod[]): Promise<ChallengeStarted> {
     const lastUsed = await this.preferences.lastUsed(user.id);
     const method = lastUsed && methods.includes(lastUsed) ? lastUsed : methods[0];
     const challengeId = await this.open(user.id, method, LIMITS.challenge.lifetimeMs);
-    const emailHint = await this.factors.get(method).start(user.id, challengeId);
-    return { challengeId, method, methods, emailHint };
+    const prompt = await this.factors.method(method).start(user.id, challengeId);
+    return { challengeId, method, methods, prompt };
   }
 
-  /** A setup token's pending sign-in: completed once, by the first method it turns on. */
-  startSetup(userId: string): Promise<string> {
-    return this.open(userId, null, LIMITS.setupToken.lifetimeMs);
+  /**
+   * A setup token's pending sign-in: completed once, by the first method it turns on. Answers
+   * the methods that can be set up, alphabetical as the contract has always listed them.
+   */
+  async startSetup(userId: string): Promise<{ challengeId: string; methods: TwoFactorMethod[] }> {
+    const challengeId = await this.open(userId, null, LIMITS.setupToken.lifetimeMs);
+    return { challengeId, methods: [...this.factors.names].sort() };
   }
 
   /** Whether a setup token's sign-in is still waiting for its first method. */
@@ -77,6 +76,12 @@ export class ChallengesService {
     challengeId: string,
     method: TwoFactorMethod,
   ): Promise<MethodSwitchedDto> {
+    if (!this.factors.find(method)) {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        `method must be one of the following values: ${this.factors.names.join(', ')}`,
+      );
+    }
     await this.findOpen(user.id, challengeId);
     if (!methodsOf(user).includes(method)) {
       throw new AppException(
@@ -85,34 +90,42 @@ export class ChallengesService {
       );
     }
     await this.challenges.update({ id: challengeId }, { method });
-    return { method, emailHint: await this.factors.get(method).start(user.id, challengeId) };
-  }
-
-  /** "Send me another code": email only, 60 s apart (E5); never resets the failure counts. */
-  async resend(userId: string, challengeId: string): Promise<void> {
-    const challenge = await this.findOpen(userId, challengeId);
-    if (challenge.method !== this.email.name) {
-      throw new AppException(ErrorCode.METHOD_NOT_ENABLED, 'Only email codes can be resent');
-    }
-    await this.email.resendLoginCode(userId, challengeId);
+    const prompt = await this.factors.method(method).start(user.id, challengeId);
+    return { method, ...promptFields(method, prompt) };
   }
 
   /**
-   * Checks one code against the challenge's method (or a recovery code). The attempt is taken
-   * on the challenge (B1) and on the user's lockout counter (B2) before the code is checked,
-   * each by a conditional UPDATE, so parallel codes never get more checks than the limits (B6).
+   * "Send me another code", for a method that sends one (email: 60 s apart, E5); never resets
+   * the failure counts.
+   */
+  async resend(userId: string, challengeId: string): Promise<void> {
+    const challenge = await this.findOpen(userId, challengeId);
+    const factor = challenge.method ? this.factors.find(challenge.method) : undefined;
+    if (!factor?.resend) {
+      throw new AppException(ErrorCode.METHOD_NOT_ENABLED, 'Only email codes can be resent');
+    }
+    await factor.resend(userId, challengeId);
+  }
+
+  /**
+   * Checks one answer against the challenge's method (or a recovery code). The answer's form is
+   * the factor's to validate (400, nothing counted). The attempt is taken on the challenge (B1)
+   * and on the user's lockout counter (B2) before the answer is checked, each by a conditional
+   * UPDATE, so parallel answers never get more checks than the limits (B6).
    */
   async verify(
     user: User,
     challengeId: string,
-    code: string,
+    answer: ChallengeAnswer,
     withRecoveryCode: boolean,
     client: ClientInfo,
   ): Promise<void> {
     const challenge = await this.findOpen(user.id, challengeId);
-    const factorName = (
-      withRecoveryCode ? this.factors.recovery.name : challenge.method
-    ) as FactorName;
+    const factor = this.factors.factor(
+      withRecoveryCode ? this.factors.recovery.name : (challenge.method ?? ''),
+    );
+    const checked = await validateBody(factor.answerType, answer);
+    const factorName = factor.name;
     const failed = () =>
       this.audit.record({ type: 'two_factor.failed', user, factor: factorName, client });
     if (!(await this.takeAttempt(challengeId))) {
@@ -125,7 +138,7 @@ export class ChallengesService {
     }
     let outcome: VerifyOutcome;
     try {
-      outcome = await this.factors.get(factorName).verify(user.id, challengeId, code);
+      outcome = await factor.verify(user.id, challengeId, checked);
     } catch (error) {
       await this.lockout.settle(user.id, false);
       throw error;
@@ -156,7 +169,7 @@ export class ChallengesService {
     // A parallel request with another right code already passed this challenge.
     if (!(await this.complete(challengeId))) throw invalidCode();
     await this.audit.record({ type: 'two_factor.succeeded', user, factor: factorName, client });
-    if (factorName === this.factors.recovery.name) {
+    if (factor === this.factors.recovery) {
       await this.mail.sendRecoveryCodeUsed(
         user.email,
         await this.factors.recovery.remaining(user.id),

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
+import { METHOD_NAME_MAX } from 'src/two-factor/second-factor';
 
 /**
  * A pending sign-in, between a correct password and a session: a challenge token stands for
@@ -16,7 +17,7 @@ export class LoginChallenge extends UuidEntity {
   @JoinColumn({ name: 'userId' })
   user?: never;
 
-  @Column({ type: 'varchar', length: 8, nullable: true })
+  @Column({ type: 'varchar', length: METHOD_NAME_MAX, nullable: true })
   method!: string | null;
 
   /** B1: each code takes an attempt before it is checked; a success gives its attempt back. */

@@ -1,146 +1,109 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
-  ApiAcceptedResponse,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { SessionDto } from 'src/sessions/sessions.dto';
-import {
-  CodeDto,
-  EmailEnabledDto,
-  OptionalPasswordDto,
-  PasswordDto,
-  PendingAddressDto,
-  RecoveryCodesDto,
-  StartEmailSetupDto,
-  TotpEnabledDto,
-  TotpEnrolmentDto,
-  TwoFactorStatusDto,
-} from 'src/two-factor/two-factor.dto';
-import { AccountSecurityService } from './account-security.service';
-
-const orSession = (model: new () => object) => ({
-  oneOf: [{ $ref: getSchemaPath(model) }, { $ref: getSchemaPath(SessionDto) }],
-});
+import { PasswordDto } from 'src/two-factor/method-payloads.dto';
+import { RecoveryCodesDto } from 'src/two-factor/recovery/recovery.dto';
+import { TwoFactorStatusDto } from 'src/two-factor/two-factor.dto';
+import { MethodSettingsService } from './method-settings.service';
+import { MethodSetupService } from './method-setup.service';
 
 /**
- * Profile > Two-factor authentication. A wrong password answers 403 INVALID_PASSWORD and changes
- * nothing; after 5 wrong ones in a row any password answers 429 TOO_MANY_ATTEMPTS (P6). Routes marked (S) also take a setup token; a confirm with one answers the full session.
+ * Profile > Two-factor authentication, for every registered method: `{method}` is a name from
+ * the registry (404 NOT_FOUND otherwise), and its payloads are validated with the method's own
+ * DTOs. The OpenAPI document shows each method's routes on their own (two-factor-routes.openapi.ts).
+ * A wrong password answers 403 INVALID_PASSWORD and changes nothing; after 5 wrong ones in a
+ * row any password answers 429 TOO_MANY_ATTEMPTS (P6). Routes marked (S) also take a setup
+ * token; a confirm with one answers the full session.
  */
 @ApiTags('me')
 @Authenticated()
-@ApiExtraModels(SessionDto, EmailEnabledDto, TotpEnabledDto)
+@ApiExtraModels(SessionDto)
 @Controller('me')
 export class TwoFactorSettingsController {
-  constructor(private readonly accountSecurity: AccountSecurityService) {}
+  constructor(
+    private readonly setup: MethodSetupService,
+    private readonly settings: MethodSettingsService,
+  ) {}
 
   @Get('two-factor')
   @Authenticated({ setupToken: true })
   @ApiOkResponse({ type: TwoFactorStatusDto, description: '(S)' })
   getTwoFactorStatus(@CurrentPrincipal() principal: Principal): Promise<TwoFactorStatusDto> {
-    return this.accountSecurity.status(principal);
+    return this.settings.status(principal);
   }
 
-  @Post('two-factor/email')
+  /** The method's DTO validates the body; the method says which status answers (201, 202). */
+  @Post('two-factor/:method')
+  @Authenticated({ setupToken: true })
+  async beginMethodSetup(
+    @CurrentPrincipal() principal: Principal,
+    @Param('method') method: string,
+    @Body() body: unknown,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<object> {
+    const answer = await this.setup.begin(principal, method, body ?? {}, client);
+    response.status(answer.status);
+    return answer.body;
+  }
+
+  @Post('two-factor/:method/resend')
   @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiAcceptedResponse({
-    type: PendingAddressDto,
-    description:
-      '(S) Sends a 6-digit code (valid 10 minutes) to the address, which may differ from the login email. ' +
-      'Again with another address: "modify email address"; the address in force stays until the new one is confirmed. ' +
-      '503 MAIL_UNAVAILABLE when the code cannot be mailed; nothing changes then. 429 TOO_MANY_REQUESTS beyond ' +
-      '10 codes or 5 new addresses an hour. 429 TOO_MANY_ATTEMPTS after 5 wrong passwords in a row.',
-  })
-  startEmailSetup(
+  resendMethodSetup(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: StartEmailSetupDto,
-    @Client() client: ClientInfo,
-  ): Promise<PendingAddressDto> {
-    return this.accountSecurity.startEmailSetup(principal, body.password, body.email, client);
+    @Param('method') method: string,
+  ): Promise<void> {
+    return this.setup.resend(principal, method);
   }
 
-  @Post('two-factor/email/resend')
-  @Authenticated({ setupToken: true })
-  @HttpCode(HttpStatus.ACCEPTED)
-  @ApiAcceptedResponse({
-    description: '(S) 429 RESEND_TOO_SOON with `retryAfter` within 60 s of the last code.',
-  })
-  resendEmailSetupCode(@CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.accountSecurity.resendEmailSetupCode(principal);
-  }
-
-  @Post('two-factor/email/confirm')
+  @Post('two-factor/:method/confirm')
   @Authenticated({ setupToken: true })
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ description: '(S)', schema: orSession(EmailEnabledDto) })
-  confirmEmailSetup(
+  confirmMethodSetup(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: CodeDto,
+    @Param('method') method: string,
+    @Body() body: unknown,
     @Client() client: ClientInfo,
-  ): Promise<EmailEnabledDto | SessionDto> {
-    return this.accountSecurity.confirmEmailSetup(principal, body.code, client);
+  ): Promise<object | SessionDto> {
+    return this.setup.confirm(principal, method, body ?? {}, client);
   }
 
-  @Post('two-factor/totp')
-  @Authenticated({ setupToken: true })
-  @HttpCode(HttpStatus.CREATED)
-  @ApiCreatedResponse({
-    type: TotpEnrolmentDto,
-    description:
-      '(S) SHA1, 6 digits, 30 s. Also "set up a new authenticator app": the old one works until this one is confirmed.',
-  })
-  startTotpEnrolment(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: OptionalPasswordDto,
-    @Client() client: ClientInfo,
-  ): Promise<TotpEnrolmentDto> {
-    return this.accountSecurity.startTotpEnrolment(principal, body.password, client);
-  }
-
-  @Post('two-factor/totp/confirm')
-  @Authenticated({ setupToken: true })
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ description: '(S)', schema: orSession(TotpEnabledDto) })
-  confirmTotpEnrolment(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: CodeDto,
-    @Client() client: ClientInfo,
-  ): Promise<TotpEnabledDto | SessionDto> {
-    return this.accountSecurity.confirmTotpEnrolment(principal, body.code, client);
-  }
-
-  @Delete('two-factor/email')
+  @Delete('two-factor/:method')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({
-    description: '409 LAST_METHOD_REQUIRED when 2FA is mandatory and this is the last method.',
-  })
-  removeEmailMethod(
+  removeMethod(
     @CurrentPrincipal() principal: Principal,
+    @Param('method') method: string,
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.accountSecurity.removeMethod(principal, 'email', body.password, client);
+    return this.settings.removeMethod(principal, method, body.password, client);
   }
 
-  @Delete('two-factor/totp')
+  @Delete('two-factor/:method/credentials/:credentialId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({
-    description: '409 LAST_METHOD_REQUIRED when 2FA is mandatory and this is the last method.',
-  })
-  removeTotpMethod(
+  removeMethodCredential(
     @CurrentPrincipal() principal: Principal,
+    @Param('method') method: string,
+    @Param('credentialId') credentialId: string,
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.accountSecurity.removeMethod(principal, 'totp', body.password, client);
+    return this.settings.removeCredential(principal, method, credentialId, body.password, client);
   }
 
   @Post('recovery-codes')
@@ -157,6 +120,6 @@ export class TwoFactorSettingsController {
     @Body() body: PasswordDto,
     @Client() client: ClientInfo,
   ): Promise<RecoveryCodesDto> {
-    return this.accountSecurity.regenerateRecoveryCodes(principal, body.password, client);
+    return this.settings.regenerateRecoveryCodes(principal, body.password, client);
   }
 }

@@ -74,6 +74,17 @@ describe('loadConfig', () => {
     expect(maria.database.kind).toBe('mariadb');
   });
 
+  it('reads REQUEST_TIMEOUT as a duration of 1 s to 10 minutes, 30 s by default', () => {
+    expect(loadConfig({ GATEKEEPER_VAR_DIR: varDir() }).requestTimeoutSeconds).toBe(30);
+    const config = loadConfig({ GATEKEEPER_VAR_DIR: varDir(), REQUEST_TIMEOUT: '2m' });
+    expect(config.requestTimeoutSeconds).toBe(120);
+    for (const REQUEST_TIMEOUT of ['0', '11m', 'soon']) {
+      expect(() => loadConfig({ GATEKEEPER_VAR_DIR: varDir(), REQUEST_TIMEOUT })).toThrow(
+        /REQUEST_TIMEOUT must be a duration from 1s to 10m/,
+      );
+    }
+  });
+
   it('reports every invalid variable at once', () => {
     let error: unknown;
     try {

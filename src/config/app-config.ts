@@ -31,6 +31,8 @@ export interface AppConfig {
   accessTokenTtlSeconds: number;
   /** A session's absolute lifetime from its first login; refreshing never extends it (S6). */
   sessionMaxAgeSeconds: number;
+  /** How long a client may take to send a whole request, headers and body; then 408. */
+  requestTimeoutSeconds: number;
   redisUrl?: string;
   rateLimitPerMinute: number;
   trustProxy?: string;
@@ -79,6 +81,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     env.SESSION_MAX_AGE,
     '30d',
     'SESSION_MAX_AGE',
+    SESSION_MAX_AGE_RANGE,
+    problems,
+  );
+  const requestTimeoutSeconds = parseDuration(
+    env.REQUEST_TIMEOUT,
+    '30s',
+    'REQUEST_TIMEOUT',
+    REQUEST_TIMEOUT_RANGE,
     problems,
   );
   const database = parseDatabaseUrl(
@@ -147,6 +157,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     encryptionKey: secrets.encryptionKey,
     accessTokenTtlSeconds: 15 * 60,
     sessionMaxAgeSeconds,
+    requestTimeoutSeconds,
     redisUrl,
     rateLimitPerMinute,
     trustProxy: blankToUndefined(env.TRUST_PROXY),
@@ -322,19 +333,37 @@ function parseInteger(
 }
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-const MAX_DURATION_SECONDS = 365 * 86400;
 
-/** "30d", "12h", "45m", "90s" or bare seconds, from one minute to a year; answers seconds. */
+interface DurationRange {
+  min: number;
+  max: number;
+  /** How the error message states the range, with an example. */
+  says: string;
+}
+
+const SESSION_MAX_AGE_RANGE: DurationRange = {
+  min: 60,
+  max: 365 * 86400,
+  says: 'from 60s to 365d, such as 30d or 12h',
+};
+const REQUEST_TIMEOUT_RANGE: DurationRange = {
+  min: 1,
+  max: 600,
+  says: 'from 1s to 10m, such as 30s',
+};
+
+/** "30d", "12h", "45m", "90s" or bare seconds, within `range`; answers seconds. */
 function parseDuration(
   value: string | undefined,
   fallback: string,
   name: string,
+  range: DurationRange,
   problems: string[],
 ): number {
   const match = /^(\d+)([smhd]?)$/.exec(blankToUndefined(value) ?? fallback);
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : NaN;
-  if (!(seconds >= 60 && seconds <= MAX_DURATION_SECONDS)) {
-    problems.push(`${name} must be a duration from 60s to 365d, such as 30d or 12h`);
+  if (!(seconds >= range.min && seconds <= range.max)) {
+    problems.push(`${name} must be a duration ${range.says}`);
   }
   return seconds;
 }

@@ -20,6 +20,11 @@ export const LIMITS = {
   /** E7: setup-code mails a user can send to addresses of their choosing. */
   setupMails: { max: 10, windowMs: HOUR },
   setupAddresses: { max: 5, windowMs: HOUR },
+  /**
+   * I4: connections. A whole request (headers and body) must arrive within `REQUEST_TIMEOUT`
+   * (config), checked this often; a kept-alive connection idle this long is closed.
+   */
+  http: { timeoutCheckIntervalMs: SECOND, keepAliveIdleMs: 5 * SECOND },
 } as const;
 
 export interface CounterLimit {

@@ -6,6 +6,7 @@ import { TrustedDevicesPolicyRecovery1795827052034 } from './migrations/mariadb/
 import { PanelSessions1795850000000 } from './migrations/mariadb/1795850000000-PanelSessions';
 import { UsersListSearch1795860000000 } from './migrations/mariadb/1795860000000-UsersListSearch';
 import { AttemptReservations1795870000000 } from './migrations/mariadb/1795870000000-AttemptReservations';
+import { LongerMethodNames1795875000000 } from './migrations/mariadb/1795875000000-LongerMethodNames';
 import { Passkeys1795880000000 } from './migrations/mariadb/1795880000000-Passkeys';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
@@ -18,5 +19,6 @@ export const MARIADB_MIGRATIONS = [
   PanelSessions1795850000000,
   UsersListSearch1795860000000,
   AttemptReservations1795870000000,
+  LongerMethodNames1795875000000,
   Passkeys1795880000000,
 ];

@@ -11,7 +11,7 @@ import { LIMITS } from 'src/config/limits';
 import { MailService } from 'src/mail/mail.service';
 import { SessionsService } from 'src/sessions/sessions.service';
 import type { User } from 'src/users/user.entity';
-import { deviceNameFromUserAgent } from './device-name';
+import { deviceName } from './device-name';
 import type { TrustedDeviceDto } from './devices.dto';
 import { TrustedDevice } from './trusted-device.entity';
 
@@ -34,7 +34,7 @@ export class DevicesService {
       this.devices.create({
         userId: user.id,
         tokenHash: this.crypto.hash(token),
-        name: requestedName?.trim() || deviceNameFromUserAgent(client.userAgent),
+        name: deviceName(requestedName, client.userAgent),
         createdAt: now,
         lastUsedAt: now,
         expiresAt: new Date(now.getTime() + LIMITS.trustedDevice.lifetimeMs),

@@ -1,50 +1,36 @@
-import type { EntityManager } from 'typeorm';
 import { FactorRegistry, METHOD_FACTORS, TWO_FACTOR_METHODS } from './factor-registry';
 import type { RecoveryCodesService } from './recovery/recovery-codes.service';
-import type { SecondFactor, VerifyOutcome } from './second-factor';
+import type { SecondFactorMethod } from './second-factor';
 
-/** A third method as docs/extending.md builds one: anything that keeps the SecondFactor contract. */
-class SmsFactor implements SecondFactor {
-  readonly name = 'sms';
-  readonly label = 'text messages';
-  readonly removed: string[] = [];
-  constructor(private readonly enabledFor: Set<string>) {}
-  start(): Promise<string> {
-    return Promise.resolve('+44 •••• 1234');
-  }
-  verify(_userId: string, _challengeId: string, code: string): Promise<VerifyOutcome> {
-    return Promise.resolve(code === '424242' ? 'accepted' : 'invalid');
-  }
-  isEnabled(_manager: EntityManager, userId: string): Promise<boolean> {
-    return Promise.resolve(this.enabledFor.has(userId));
-  }
-  remove(_manager: EntityManager, userId: string): Promise<void> {
-    this.removed.push(userId);
-    return Promise.resolve();
-  }
-}
-
+/** Only what the registry decides by itself; a method's whole life runs in test/factor-contract. */
 describe('FactorRegistry', () => {
-  const manager = {} as EntityManager;
-  const recovery = { name: 'recovery', remove: jest.fn() } as unknown as RecoveryCodesService;
+  const recovery = { name: 'recovery' } as RecoveryCodesService;
+  const named = (...names: string[]) =>
+    names.map((name) => ({ name }) as unknown as SecondFactorMethod);
 
-  it('names the methods from their registration, strongest first (E6)', () => {
+  it('E6: names the built-in methods from their registration, strongest first', () => {
     expect(TWO_FACTOR_METHODS).toEqual(METHOD_FACTORS.map((factor) => factor.method));
     expect(TWO_FACTOR_METHODS).toEqual(['totp', 'email']);
   });
 
-  it('takes a new method with nothing but its registration: asked, checked, listed, removed', async () => {
-    const sms = new SmsFactor(new Set(['ada']));
-    const registry = new FactorRegistry([sms], recovery);
-    const asked = registry.get('sms' as never);
-    expect(asked).toBe(sms);
-    expect(await asked.start('ada', 'challenge')).toBe('+44 •••• 1234');
-    expect(await asked.verify('ada', 'challenge', '424242')).toBe('accepted');
-    expect(await asked.verify('ada', 'challenge', '000000')).toBe('invalid');
-    expect(await registry.enabledMethods(manager, 'ada')).toEqual(['sms']);
-    expect(await registry.enabledMethods(manager, 'bob')).toEqual([]);
-    await registry.removeAll(manager, 'ada');
-    expect(sms.removed).toEqual(['ada']);
-    expect(registry.get('recovery')).toBe(recovery);
+  it.each([
+    ['a status-map key', 'required'],
+    ['recovery codes’ name', 'recovery'],
+    ['upper case', 'Passkey'],
+    ['a slash', 'pass/key'],
+    ['more than 16 characters', 'a-very-long-method-name'],
+  ])('refuses to start with a method named with %s', (_, name) => {
+    expect(() => new FactorRegistry(named('totp', name), recovery)).toThrow(/cannot be named/);
+  });
+
+  it('refuses two methods of one name', () => {
+    expect(() => new FactorRegistry(named('totp', 'totp'), recovery)).toThrow(/share a name/);
+  });
+
+  it('answers 404 NOT_FOUND for a name no method has, and recovery codes by their name', () => {
+    const registry = new FactorRegistry(named('totp', 'fake-otp'), recovery);
+    expect(registry.names).toEqual(['totp', 'fake-otp']);
+    expect(registry.factor('recovery')).toBe(recovery);
+    expect(() => registry.method('sms')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });

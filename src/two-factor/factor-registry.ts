@@ -1,57 +1,101 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import type { User } from 'src/users/user.entity';
 import { EmailFactorService } from './email/email-factor.service';
 import { RecoveryCodesService } from './recovery/recovery-codes.service';
-import type { SecondFactor } from './second-factor';
+import { METHOD_NAME_PATTERN, type SecondFactor, type SecondFactorMethod } from './second-factor';
 import { TotpFactorService } from './totp/totp-factor.service';
 
 /**
  * The methods a user can set up, strongest first (E6: the app is offered before email). A new
- * method is a folder with a SecondFactor service and one line here (docs/extending.md).
+ * method is a folder with a SecondFactorMethod service and one line here (docs/extending.md).
  */
 export const METHOD_FACTORS = [TotpFactorService, EmailFactorService] as const;
 
-export type TwoFactorMethod = (typeof METHOD_FACTORS)[number]['method'];
-export const TWO_FACTOR_METHODS: TwoFactorMethod[] = METHOD_FACTORS.map((factor) => factor.method);
+/** The built-in methods' names: the OpenAPI document's enums. The registry answers at run time. */
+export const TWO_FACTOR_METHODS: string[] = METHOD_FACTORS.map((factor) => factor.method);
 
-/** The methods in force, from the user row (kept by TwoFactorService.enableMethod); strongest first. */
+/** A registered method's name (METHOD_NAME_PATTERN); which ones exist is the registry's to say. */
+export type TwoFactorMethod = string;
+
+/** The methods in force, from the user row (kept by TwoFactorService.changeMethods); strongest first. */
 export function methodsOf(user: User): TwoFactorMethod[] {
-  return user.twoFactorMethods as TwoFactorMethod[];
+  return user.twoFactorMethods;
 }
 
-/** What can pass a challenge: a method, or a recovery code standing in for one. */
-export type FactorName = TwoFactorMethod | typeof RecoveryCodesService.method;
+/**
+ * Methods registered from outside this folder, asked after the built-in ones: the extension
+ * point `TwoFactorModule.withExtraFactors` fills it (a test's fake method uses it).
+ */
+export const EXTRA_FACTORS = Symbol('EXTRA_FACTORS');
 
 const METHOD_INSTANCES = Symbol('METHOD_INSTANCES');
 
-/** Registers the methods' services with Nest, in the order above. */
+/** Keys of `GET /api/me/two-factor` beside the methods', and recovery codes' own name. */
+const RESERVED_NAMES = ['required', 'lastUsedMethod', 'recoveryCodes', RecoveryCodesService.method];
+
+/** Registers the methods' services with Nest, in the order above, then any extra ones. */
 export const FACTOR_PROVIDERS = [
   ...METHOD_FACTORS,
   RecoveryCodesService,
   {
     provide: METHOD_INSTANCES,
-    inject: [...METHOD_FACTORS],
-    useFactory: (...methods: SecondFactor[]) => methods,
+    inject: [...METHOD_FACTORS, { token: EXTRA_FACTORS, optional: true }],
+    useFactory: (...injected: unknown[]) => {
+      const extra = injected.pop() as SecondFactorMethod[] | undefined;
+      return [...(injected as SecondFactorMethod[]), ...(extra ?? [])];
+    },
   },
 ];
+
+/** A method class for `withExtraFactors`. */
+export type MethodFactorType = Type<SecondFactorMethod>;
 
 @Injectable()
 export class FactorRegistry {
   constructor(
-    @Inject(METHOD_INSTANCES) private readonly methods: SecondFactor[],
+    @Inject(METHOD_INSTANCES) readonly methods: readonly SecondFactorMethod[],
     readonly recovery: RecoveryCodesService,
-  ) {}
-
-  get(name: FactorName): SecondFactor {
-    if (name === this.recovery.name) return this.recovery;
-    const factor = this.methods.find((method) => method.name === name);
-    if (!factor) throw new Error(`No second factor named ${name}`);
-    return factor;
+  ) {
+    const names = methods.map((method) => method.name);
+    for (const name of names) {
+      // A name is a path segment and a short column value; the status map's keys are its own.
+      if (!METHOD_NAME_PATTERN.test(name) || RESERVED_NAMES.includes(name)) {
+        throw new Error(`A second-factor method cannot be named ${JSON.stringify(name)}`);
+      }
+    }
+    if (new Set(names).size !== names.length) {
+      throw new Error(`Two second-factor methods share a name: ${names.join(', ')}`);
+    }
   }
 
-  labelOf(method: TwoFactorMethod): string {
-    return this.get(method).label;
+  /** Every registered method's name, strongest first. */
+  get names(): TwoFactorMethod[] {
+    return this.methods.map((method) => method.name);
+  }
+
+  /** The method named in a route; 404 NOT_FOUND for a name no method has. */
+  method(name: string): SecondFactorMethod {
+    const method = this.find(name);
+    if (!method) {
+      throw new AppException(ErrorCode.NOT_FOUND, `No two-factor method is named ${name}`);
+    }
+    return method;
+  }
+
+  find(name: string): SecondFactorMethod | undefined {
+    return this.methods.find((method) => method.name === name);
+  }
+
+  /** What can pass a challenge: a method, or recovery codes standing in for one. */
+  factor(name: string): SecondFactor {
+    return name === this.recovery.name ? this.recovery : this.method(name);
+  }
+
+  labelOf(name: string): string {
+    return this.factor(name).label;
   }
 
   /** The methods in force for the user, strongest first, read in the caller's transaction. */
@@ -59,9 +103,7 @@ export class FactorRegistry {
     const enabled = await Promise.all(
       this.methods.map((method) => method.isEnabled(manager, userId)),
     );
-    return this.methods
-      .filter((_, index) => enabled[index])
-      .map((method) => method.name as TwoFactorMethod);
+    return this.names.filter((_, index) => enabled[index]);
   }
 
   /** Every method and recovery code of the user, gone in the caller's transaction. */

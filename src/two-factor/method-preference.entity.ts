@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { UUID_COLUMN } from 'src/database/uuid-entity';
+import { METHOD_NAME_MAX } from './second-factor';
 
 /** The method a user last passed a challenge with: login asks for it first. */
 @Entity('two_factor_preferences')
@@ -11,6 +12,6 @@ export class MethodPreference {
   @JoinColumn({ name: 'userId' })
   user?: never;
 
-  @Column({ type: 'varchar', length: 8, nullable: true })
+  @Column({ type: 'varchar', length: METHOD_NAME_MAX, nullable: true })
   lastUsedMethod!: string | null;
 }

@@ -1,66 +1,16 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmailAddress, IsText, trimString } from 'src/common/http/validation';
-import {
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Validate,
-  ValidatorConstraint,
-  type ValidationArguments,
-  type ValidatorConstraintInterface,
-} from 'class-validator';
-import { RECOVERY_CODE_PATTERN } from './recovery/recovery-codes.service';
-import { PASSWORD_MAX } from 'src/users/users.dto';
-import { TWO_FACTOR_METHODS, type TwoFactorMethod } from './factor-registry';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsText, trimString } from 'src/common/http/validation';
+import { EmailFactorService } from './email/email-factor.service';
+import { METHOD_FACTORS, TWO_FACTOR_METHODS, type TwoFactorMethod } from './factor-registry';
+import { RecoveryCodesStatusDto } from './recovery/recovery.dto';
+import type { ChallengePrompt } from './second-factor';
 
-/** I1: a string of exactly six ASCII digits; surrounding spaces are forgiven, nothing else. */
-function IsSixDigitCode(): PropertyDecorator {
-  return applyDecorators(
-    ApiProperty({ example: '123456', pattern: '^[0-9]{6}$' }),
-    Transform(trimString),
-    IsString(),
-    Matches(/^[0-9]{6}$/, { message: 'code must be exactly 6 digits' }),
-  );
-}
-
-export class CodeDto {
-  @IsSixDigitCode()
-  code!: string;
-}
-
-export class PasswordDto {
-  @ApiProperty({ format: 'password', description: 'The current password.' })
-  @IsString()
-  @Length(1, PASSWORD_MAX)
-  password!: string;
-}
-
-/** With a setup token the password may be left out: the login that gave the token proved it. */
-export class OptionalPasswordDto {
-  @ApiPropertyOptional({
-    format: 'password',
-    description: 'The current password; not needed with a setup token.',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, PASSWORD_MAX)
-  password?: string;
-}
-
-export class StartEmailSetupDto extends OptionalPasswordDto {
-  @ApiProperty({
-    example: 'ada.codes@example.org',
-    description: 'May differ from the login email.',
-  })
-  @Transform(trimString)
-  @IsEmailAddress()
-  email!: string;
-}
+/**
+ * The second factor at login and the status map, for any registered method. The OpenAPI enums
+ * list the built-in methods; requests are checked against the registry at run time.
+ */
 
 export class ChallengeTokenDto {
   @ApiProperty({
@@ -69,22 +19,6 @@ export class ChallengeTokenDto {
   @IsString()
   @Length(1, 2048)
   challengeToken!: string;
-}
-
-/** I1 for 6-digit codes; with `method: "recovery"`, a recovery code such as `K7QMP-ZX4RD`. */
-@ValidatorConstraint({ name: 'challengeCode' })
-class ChallengeCodeRule implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    if (typeof value !== 'string') return false;
-    const recovery = (args.object as VerifyChallengeDto).method === 'recovery';
-    return recovery ? RECOVERY_CODE_PATTERN.test(value.toUpperCase()) : /^[0-9]{6}$/.test(value);
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    return (args.object as VerifyChallengeDto).method === 'recovery'
-      ? 'code must be a recovery code such as K7QMP-ZX4RD'
-      : 'code must be exactly 6 digits';
-  }
 }
 
 export class VerifyChallengeDto extends ChallengeTokenDto {
@@ -97,13 +31,25 @@ export class VerifyChallengeDto extends ChallengeTokenDto {
   @IsIn(['recovery'])
   method?: 'recovery';
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: '123456',
-    description: '6 digits, or a recovery code with `method: "recovery"`.',
+    description:
+      '6 digits, or a recovery code with `method: "recovery"`. Each method checks its own form (400 `VALIDATION_FAILED`).',
   })
+  @IsOptional()
   @Transform(trimString)
-  @Validate(ChallengeCodeRule)
-  code!: string;
+  @IsString()
+  code?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'For a method that is answered with a JSON object rather than a code (e.g. a WebAuthn assertion for `challenge.options`).',
+  })
+  @IsOptional()
+  @IsObject()
+  response?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     description:
@@ -115,7 +61,8 @@ export class VerifyChallengeDto extends ChallengeTokenDto {
 
   @ApiPropertyOptional({
     example: 'Work laptop',
-    description: 'Defaults to a name read from the user agent.',
+    description:
+      'Defaults to a name read from the user agent. Bidirectional controls and invisible characters are taken out; a name with nothing visible left gets the default.',
   })
   @IsOptional()
   @IsText(1, 100)
@@ -124,8 +71,25 @@ export class VerifyChallengeDto extends ChallengeTokenDto {
 
 export class SwitchMethodDto extends ChallengeTokenDto {
   @ApiProperty({ enum: TWO_FACTOR_METHODS })
-  @IsIn(TWO_FACTOR_METHODS)
+  @IsString()
+  @Length(1, 16)
   method!: TwoFactorMethod;
+}
+
+export class ChallengePromptDto {
+  @ApiPropertyOptional({
+    example: 'a•••@example.com',
+    description: 'To show beside the answer field, e.g. where an emailed code went.',
+  })
+  hint?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'What the client needs to answer, e.g. WebAuthn request options for this challenge.',
+  })
+  options?: Record<string, unknown>;
 }
 
 export class MethodSwitchedDto {
@@ -134,9 +98,15 @@ export class MethodSwitchedDto {
 
   @ApiPropertyOptional({
     example: 'a•••@example.com',
-    description: 'Where the code went, when email.',
+    description: 'Where the code went, when email. The same as `challenge.hint`.',
   })
   emailHint?: string;
+
+  @ApiPropertyOptional({
+    type: ChallengePromptDto,
+    description: 'What the method sent the client, when it sends anything.',
+  })
+  challenge?: ChallengePromptDto;
 }
 
 export class ChallengeDto {
@@ -154,39 +124,35 @@ export class ChallengeDto {
 
   @ApiPropertyOptional({
     example: 'a•••@example.com',
-    description: 'When `method` is email: the code was sent there.',
+    description: 'When `method` is email: the code was sent there. The same as `challenge.hint`.',
   })
   emailHint?: string;
-}
 
-export class EmailStatusDto {
-  @ApiProperty()
-  enabled!: boolean;
-
-  @ApiProperty({ type: String, nullable: true })
-  address!: string | null;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Waiting for its code; the address in force stays until then.',
+  @ApiPropertyOptional({
+    type: ChallengePromptDto,
+    description: 'What `method` needs shown or answered, when it needs anything.',
   })
-  pendingAddress!: string | null;
+  challenge?: ChallengePromptDto;
 }
 
-export class TotpStatusDto {
-  @ApiProperty()
-  enabled!: boolean;
-
-  @ApiProperty({ type: Date, nullable: true })
-  configuredAt!: Date | null;
+/**
+ * How a challenge's prompt is answered: `challenge` for every method; `emailHint`, the field
+ * clients had before `challenge`, for email only.
+ */
+export function promptFields(
+  method: TwoFactorMethod,
+  prompt: ChallengePrompt | undefined,
+): Pick<ChallengeDto, 'emailHint' | 'challenge'> {
+  return {
+    emailHint: method === EmailFactorService.method ? prompt?.hint : undefined,
+    challenge: prompt,
+  };
 }
 
-export class RecoveryCodesStatusDto {
-  @ApiProperty({ description: 'Unused recovery codes left.' })
-  remaining!: number;
-}
-
+/**
+ * `GET /api/me/two-factor`: each registered method's status under its name, beside whether
+ * 2FA is required, the method last used and the recovery codes left.
+ */
 export class TwoFactorStatusDto {
   @ApiProperty({ description: 'Whether two-factor authentication is mandatory for this user.' })
   required!: boolean;
@@ -194,54 +160,14 @@ export class TwoFactorStatusDto {
   @ApiProperty({ enum: TWO_FACTOR_METHODS, nullable: true })
   lastUsedMethod!: TwoFactorMethod | null;
 
-  @ApiProperty({ type: EmailStatusDto })
-  email!: EmailStatusDto;
-
-  @ApiProperty({ type: TotpStatusDto })
-  totp!: TotpStatusDto;
-
-  @ApiProperty({ type: RecoveryCodesStatusDto })
   recoveryCodes!: RecoveryCodesStatusDto;
+
+  /** Each method's own status DTO (`MethodApi.status`). */
+  [method: string]: unknown;
 }
 
-export class PendingAddressDto {
-  @ApiProperty()
-  pendingAddress!: string;
+// Documented in the order of the answer: the methods by name, then the recovery codes.
+for (const factor of [...METHOD_FACTORS].sort((a, b) => a.method.localeCompare(b.method))) {
+  ApiProperty({ type: factor.api.status })(TwoFactorStatusDto.prototype, factor.method);
 }
-
-export class EmailEnabledDto {
-  @ApiProperty({ enum: [true] })
-  enabled!: true;
-
-  @ApiProperty()
-  address!: string;
-}
-
-export class TotpEnrolmentDto {
-  @ApiProperty({ description: 'Base32 manual key (time based). Shown this once only.' })
-  secret!: string;
-
-  @ApiProperty({
-    example: 'otpauth://totp/Gatekeeper:ada%40example.com?secret=…&issuer=Gatekeeper',
-  })
-  otpauthUrl!: string;
-
-  @ApiProperty({ description: '`data:image/png;base64,…` QR code of `otpauthUrl`.' })
-  qrCode!: string;
-}
-
-export class TotpEnabledDto {
-  @ApiProperty({ enum: [true] })
-  enabled!: true;
-}
-
-export class RecoveryCodesDto {
-  @ApiProperty({
-    type: String,
-    isArray: true,
-    example: ['K7QMP-ZX4RD'],
-    description:
-      'Shown this once. Each works once at login with `method: "recovery"`; a new set voids the old one.',
-  })
-  codes!: string[];
-}
+ApiProperty({ type: RecoveryCodesStatusDto })(TwoFactorStatusDto.prototype, 'recoveryCodes');

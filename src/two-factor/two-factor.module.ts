@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from 'src/mail/mail.module';
 import { RateLimitModule } from 'src/rate-limit/rate-limit.module';
@@ -6,15 +6,23 @@ import { UsersModule } from 'src/users/users.module';
 import { EmailFactor } from './email/email-factor.entity';
 import { OneTimeCode } from './email/one-time-code.entity';
 import { OneTimeCodesService } from './email/one-time-codes.service';
-import { FACTOR_PROVIDERS, FactorRegistry, METHOD_FACTORS } from './factor-registry';
+import {
+  EXTRA_FACTORS,
+  FACTOR_PROVIDERS,
+  FactorRegistry,
+  type MethodFactorType,
+} from './factor-registry';
 import { SecondFactorLockout } from './lockout.service';
 import { MethodPreference } from './method-preference.entity';
 import { MethodPreferenceService } from './method-preference.service';
 import { RecoveryCode } from './recovery/recovery-code.entity';
-import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { TotpFactor } from './totp/totp-factor.entity';
 import { TotpService } from './totp/totp.service';
 import { TwoFactorService } from './two-factor.service';
+
+/** Where `TwoFactorModule.withExtraFactors` puts methods registered from outside the module. */
+@Module({})
+export class ExtraFactorsModule {}
 
 /** The second factors, their codes and the lockout; sessions and devices are auth's to start. */
 @Module({
@@ -39,13 +47,28 @@ import { TwoFactorService } from './two-factor.service';
     SecondFactorLockout,
     MethodPreferenceService,
   ],
-  exports: [
-    ...METHOD_FACTORS,
-    RecoveryCodesService,
-    FactorRegistry,
-    TwoFactorService,
-    SecondFactorLockout,
-    MethodPreferenceService,
-  ],
+  exports: [FactorRegistry, TwoFactorService, SecondFactorLockout, MethodPreferenceService],
 })
-export class TwoFactorModule {}
+export class TwoFactorModule {
+  /**
+   * The extension point for methods kept outside `src/two-factor/` (a test's fake method):
+   * imported beside `AppModule`, it registers each class as a provider of a global module,
+   * and the registry asks them after the built-in methods. Their own dependencies must be
+   * global (clock, crypto, database) or come with `imports`.
+   */
+  static withExtraFactors(
+    factors: MethodFactorType[],
+    imports: DynamicModule['imports'] = [],
+  ): DynamicModule {
+    return {
+      module: ExtraFactorsModule,
+      global: true,
+      imports,
+      providers: [
+        ...factors,
+        { provide: EXTRA_FACTORS, inject: factors, useFactory: (...methods: unknown[]) => methods },
+      ],
+      exports: [EXTRA_FACTORS],
+    };
+  }
+}

@@ -58,9 +58,10 @@ export class User extends UuidEntity {
 
   /**
    * The second-factor methods in force, kept by the two-factor module under a lock on this
-   * row, so the admin list reads them without joining that module's tables.
+   * row, so the admin list reads them without joining that module's tables. Room for several
+   * methods of up to 16 characters each.
    */
-  @Column({ type: 'varchar', length: 64, default: '', transformer: METHOD_LIST })
+  @Column({ type: 'varchar', length: 128, default: '', transformer: METHOD_LIST })
   twoFactorMethods!: string[];
 
   @CreateDateColumn({ type: 'datetime' })

@@ -32,9 +32,17 @@ export async function userWithApp(
   return { ...user, secret };
 }
 
-/** A cookie-keeping client of the panel, as a browser on the same site would be. */
+/** The panel's own origin (PUBLIC_URL), which every panel POST must name (A6). */
+export function panelOrigin(t: TestApp): string {
+  return new URL(t.config.publicUrl).origin;
+}
+
+/**
+ * A cookie-keeping client of the panel, as a browser on the panel's own pages would be: it names
+ * the panel's origin in `Origin`, as browsers do on every POST.
+ */
 export function panelClient(t: TestApp): TestAgent {
-  return request.agent(t.app.getHttpServer());
+  return request.agent(t.app.getHttpServer()).set('Origin', panelOrigin(t));
 }
 
 /** Password, then an independently computed TOTP code; answers the last redirect's target. */

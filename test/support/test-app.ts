@@ -10,6 +10,8 @@ import { AppModule } from 'src/app.module';
 import { configureApp } from 'src/app.setup';
 import { Clock } from 'src/common/clock';
 import { loadConfig, type AppConfig } from 'src/config/app-config';
+import type { MethodFactorType } from 'src/two-factor/factor-registry';
+import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { FakeClock } from './fake-clock';
 import { SmtpCapture } from './smtp-capture';
 import { freshDatabaseUrl } from './test-database';
@@ -39,10 +41,11 @@ export async function startTestApp(
   /** Lets a test route the app's database connection, e.g. through a proxy it controls. */
   rewriteDatabaseUrl: (url: string) => string = (url) => url,
   /**
-   * The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project); `modules`
-   * adds feature modules that the product does not import yet, to test them on its database.
+   * The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project).
+   * `extraFactors` registers methods kept outside src/ (TwoFactorModule.withExtraFactors);
+   * `modules` adds feature modules that the product does not import yet, to test them on its database.
    */
-  options: { adminPanel?: boolean; modules?: Type[] } = {},
+  options: { adminPanel?: boolean; extraFactors?: MethodFactorType[]; modules?: Type[] } = {},
 ): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   const mail = new SmtpCapture();
@@ -59,7 +62,11 @@ export async function startTestApp(
   const clock = new FakeClock();
   const logs = new CapturedLogs();
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, options), ...(options.modules ?? [])],
+    imports: [
+      AppModule.forRoot(config, { adminPanel: options.adminPanel }),
+      ...(options.extraFactors ? [TwoFactorModule.withExtraFactors(options.extraFactors)] : []),
+      ...(options.modules ?? []),
+    ],
   })
     .overrideProvider(Clock)
     .useValue(clock)

@@ -11,7 +11,7 @@ import { AppException } from './app.exception';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { ERROR_STATUS, ErrorCode } from './error-code';
 
-interface ErrorBody {
+export interface ErrorBody {
   statusCode: number;
   code: ErrorCode;
   message: string;
@@ -35,41 +35,40 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
+    const body = errorBody(exception, this.logger);
     const retryAfter = body.retryAfter;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.status(body.statusCode).json(body);
   }
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof AppException) {
-      return {
-        statusCode: ERROR_STATUS[exception.code],
-        code: exception.code,
-        message: exception.message,
-        ...exception.details,
-      };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`Database unreachable: ${String(exception)}`);
-      return {
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        code: ErrorCode.DATABASE_UNAVAILABLE,
-        message: 'The database is unreachable; try again shortly',
-      };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = HTTP_STATUS_CODES[status];
-      if (code) return { statusCode: status, code, message: exception.message };
-    }
-    this.logger.error(
-      exception instanceof Error ? (exception.stack ?? exception.message) : exception,
-    );
+/** The API's error body for anything thrown; the admin panel answers with it too. */
+export function errorBody(exception: unknown, logger: Logger): ErrorBody {
+  if (exception instanceof AppException) {
     return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-      code: ErrorCode.INTERNAL_ERROR,
-      message: 'Internal server error',
+      statusCode: ERROR_STATUS[exception.code],
+      code: exception.code,
+      message: exception.message,
+      ...exception.details,
     };
   }
+  if (isDatabaseUnavailable(exception)) {
+    logger.warn(`Database unreachable: ${String(exception)}`);
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      code: ErrorCode.DATABASE_UNAVAILABLE,
+      message: 'The database is unreachable; try again shortly',
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = HTTP_STATUS_CODES[status];
+    if (code) return { statusCode: status, code, message: exception.message };
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    code: ErrorCode.INTERNAL_ERROR,
+    message: 'Internal server error',
+  };
 }

@@ -39,7 +39,7 @@ export function bodyParsers(): (RequestHandler | ErrorRequestHandler)[] {
     express.json({ limit: BODY_LIMIT }),
     express.urlencoded({ limit: BODY_LIMIT, extended: false }),
     explainParserError,
-    refuseDeepNesting,
+    refuseHostileShapes,
   ];
 }
 
@@ -47,20 +47,32 @@ export function bodyParsers(): (RequestHandler | ErrorRequestHandler)[] {
 const MAX_DEPTH = 32;
 
 /**
- * I4: a body nested thousands of levels deep parses, then overflows the stack of the
- * recursive validators after it: refuse it first, walking it without recursion.
+ * class-transformer drops these keys without a word, so the whitelist never sees them, and takes
+ * a nested object holding `constructor` for a class (a 500): they are refused as unknown fields.
  */
-const refuseDeepNesting: RequestHandler = (request, _response, next) => {
-  const pending: [unknown, number][] = [[request.body, 0]];
-  while (pending.length > 0) {
-    const [value, depth] = pending.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= MAX_DEPTH) {
-      return next(
-        new AppException(ErrorCode.VALIDATION_FAILED, 'The request body is nested too deeply'),
-      );
-    }
-    for (const child of Object.values(value)) pending.push([child, depth + 1]);
-  }
-  next();
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor']);
+
+/**
+ * I4, before any guard, pipe or passport sees the request: a body nested thousands of levels
+ * deep parses, then overflows the stack of the recursive validators after it, so it is walked
+ * without recursion; prototype keys are refused at any depth, in the body and the query.
+ */
+const refuseHostileShapes: RequestHandler = (request, _response, next) => {
+  const problem = hostileShape(request.body) ?? hostileShape(request.query);
+  next(problem === undefined ? undefined : new AppException(ErrorCode.VALIDATION_FAILED, problem));
 };
+
+function hostileShape(root: unknown): string | undefined {
+  const pending: [value: unknown, path: string, depth: number][] = [[root, '', 0]];
+  while (pending.length > 0) {
+    const [value, path, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) return 'The request body is nested too deeply';
+    for (const [key, child] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) return `property ${at} should not exist`;
+      pending.push([child, at, depth + 1]);
+    }
+  }
+  return undefined;
+}

@@ -58,17 +58,19 @@ export const trimString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** C0 and C1 controls (NEL among them) and the line and paragraph separators: each breaks a line. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
+const LINE_BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
 /**
  * One line of `min` to `max` characters counted as the database counts them (Unicode code
  * points: `@Length` skips variation selectors, so a string it passes could overflow the
- * column), without lone surrogates (utf8mb4 cannot store them) or control characters (I4).
+ * column), without lone surrogates (utf8mb4 cannot store them) or anything that starts a new
+ * line in a log or a mail header (I4).
  */
 function isText(value: unknown, min: number, max: number): value is string {
   if (typeof value !== 'string') return false;
-  if (LONE_SURROGATE.test(value) || CONTROL_CHARACTER.test(value)) return false;
+  if (LONE_SURROGATE.test(value) || LINE_BREAKING.test(value)) return false;
   const length = [...value].length;
   return length >= min && length <= max;
 }
@@ -89,13 +91,26 @@ export function IsText(min: number, max: number): PropertyDecorator {
   );
 }
 
-/** An email address that fits the column; checked as text first (`isEmail` throws on lone surrogates). */
+/**
+ * A quoted local part (`"a b"@example.com`) or a MIME encoded word (`=?utf-8?q?…?=`): the mailer
+ * drops the quotes and a mail client may decode the word, so the mail goes to another address.
+ * No real mailbox needs either; the domain can hold neither.
+ */
+const REWRITTEN_BY_MAILERS = /"|=\?.*\?=/;
+
+/**
+ * Every email field's one rule (I4): an address that fits the column, on one line, and that
+ * mailers carry unchanged. Checked as text first (`isEmail` throws on lone surrogates).
+ */
 export function IsEmailAddress(): PropertyDecorator {
   return ValidateBy({
     name: 'isEmailAddress',
     validator: {
-      validate: (value: unknown) => isText(value, 3, 254) && isEmail(value),
-      defaultMessage: buildMessage((each) => `${each}$property must be an email`),
+      validate: (value: unknown) =>
+        isText(value, 3, 254) && !REWRITTEN_BY_MAILERS.test(value) && isEmail(value),
+      defaultMessage: buildMessage(
+        (each) => `${each}$property must be a plain email address such as ada@example.com`,
+      ),
     },
   });
 }

@@ -7,18 +7,54 @@ import { ErrorCode } from 'src/common/errors/error-code';
 import { LIMITS, type CounterLimit } from 'src/config/limits';
 import { MailService } from 'src/mail/mail.service';
 import { AttemptLimiter } from 'src/rate-limit/attempt-limiter.service';
-import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
+import { CodeDto } from 'src/two-factor/method-payloads.dto';
+import type {
+  ChallengePrompt,
+  MethodApi,
+  SecondFactorMethod,
+  SetupConfirmation,
+  SetupUser,
+  VerifyOutcome,
+} from 'src/two-factor/second-factor';
 import { normalizeEmail } from 'src/users/email';
 import { EmailFactor } from './email-factor.entity';
+import {
+  EmailEnabledDto,
+  EmailStatusDto,
+  PendingAddressDto,
+  StartEmailSetupDto,
+} from './email.dto';
 import { OneTimeCode } from './one-time-code.entity';
 import { codeExpired, invalidCode, OneTimeCodesService } from './one-time-codes.service';
 
 /** The email second factor: setting up or changing the address, and login codes to it. */
 @Injectable()
-export class EmailFactorService implements SecondFactor {
+export class EmailFactorService implements SecondFactorMethod<CodeDto> {
   static readonly method = 'email';
   readonly name = EmailFactorService.method;
   readonly label = 'email codes';
+  readonly answerType = CodeDto;
+  static readonly api: MethodApi = {
+    begin: {
+      operationId: 'startEmailSetup',
+      body: StartEmailSetupDto,
+      status: 202,
+      answer: PendingAddressDto,
+      description:
+        'Sends a 6-digit code (valid 10 minutes) to the address, which may differ from the login email. ' +
+        'Again with another address: "modify email address"; the address in force stays until the new one is confirmed. ' +
+        '503 MAIL_UNAVAILABLE when the code cannot be mailed; nothing changes then. 429 TOO_MANY_REQUESTS beyond ' +
+        '10 codes or 5 new addresses an hour. 429 TOO_MANY_ATTEMPTS after 5 wrong passwords in a row.',
+    },
+    resend: {
+      operationId: 'resendEmailSetupCode',
+      description: '429 RESEND_TOO_SOON with `retryAfter` within 60 s of the last code.',
+    },
+    confirm: { operationId: 'confirmEmailSetup', body: CodeDto, answer: EmailEnabledDto },
+    remove: { operationId: 'removeEmailMethod' },
+    status: EmailStatusDto,
+  };
+  readonly api = EmailFactorService.api;
 
   constructor(
     @InjectRepository(EmailFactor) private readonly factors: Repository<EmailFactor>,
@@ -37,8 +73,9 @@ export class EmailFactorService implements SecondFactor {
    * until the code is confirmed. A mail that fails leaves everything as it was. E7: the caller
    * chooses the address, so mails and new addresses per user and hour are limited.
    */
-  async startSetup(userId: string, requestedAddress: string): Promise<{ pendingAddress: string }> {
-    const address = normalizeEmail(requestedAddress);
+  async beginSetup(user: SetupUser, input: StartEmailSetupDto): Promise<PendingAddressDto> {
+    const userId = user.id;
+    const address = normalizeEmail(input.email);
     // One row per user: create it if missing (parallel setups may race here), then update.
     await this.factors
       .createQueryBuilder()
@@ -63,23 +100,17 @@ export class EmailFactorService implements SecondFactor {
     return { pendingAddress: address };
   }
 
-  async resendSetupCode(userId: string): Promise<void> {
+  async resendSetup(userId: string): Promise<void> {
     const pending = (await this.find(userId))?.pendingAddress;
     if (!pending) throw nothingPending();
     await this.sendSetupCode(userId, pending, 'enforced');
   }
 
-  /**
-   * Checks (and consumes) the setup code; answers the pending address and `enable`, which puts it
-   * in force inside the caller's transaction (TwoFactorService.enableMethod).
-   */
-  async confirmSetup(
-    userId: string,
-    code: string,
-  ): Promise<{ address: string; enable: (manager: EntityManager) => Promise<void> }> {
+  /** Checks (and consumes) the setup code; `enable` puts the pending address in force. */
+  async confirmSetup(userId: string, input: CodeDto): Promise<SetupConfirmation> {
     const factor = await this.find(userId);
     if (!factor?.pendingAddress) throw nothingPending();
-    const outcome = await this.codes.consume(userId, 'email_setup', null, code);
+    const outcome = await this.codes.consume(userId, 'email_setup', null, input.code);
     if (outcome === 'expired') throw codeExpired();
     if (outcome !== 'accepted') throw invalidCode();
     const address = factor.pendingAddress;
@@ -90,11 +121,21 @@ export class EmailFactorService implements SecondFactor {
         { address, pendingAddress: null, enabledAt: factor.enabledAt ?? this.clock.now() },
       );
     };
-    return { address, enable };
+    const answer: EmailEnabledDto = { enabled: true, address };
+    return { answer, enable };
+  }
+
+  async status(userId: string): Promise<EmailStatusDto> {
+    const factor = await this.find(userId);
+    return {
+      enabled: !!factor?.address,
+      address: factor?.address ?? null,
+      pendingAddress: factor?.pendingAddress ?? null,
+    };
   }
 
   /** Sends a login code bound to this challenge, unless one went out less than 60 s ago. */
-  async start(userId: string, challengeId: string): Promise<string | undefined> {
+  async start(userId: string, challengeId: string): Promise<ChallengePrompt | undefined> {
     if (!(await this.codes.sentRecently(userId, 'login', challengeId))) {
       await this.sendLoginCode(userId, challengeId, 'ignored');
     }
@@ -102,12 +143,12 @@ export class EmailFactorService implements SecondFactor {
   }
 
   /** "Send me another code": 60 s apart (E5). */
-  resendLoginCode(userId: string, challengeId: string): Promise<void> {
+  resend(userId: string, challengeId: string): Promise<void> {
     return this.sendLoginCode(userId, challengeId, 'enforced');
   }
 
-  verify(userId: string, challengeId: string, code: string): Promise<VerifyOutcome> {
-    return this.codes.consume(userId, 'login', challengeId, code);
+  verify(userId: string, challengeId: string, answer: CodeDto): Promise<VerifyOutcome> {
+    return this.codes.consume(userId, 'login', challengeId, answer.code);
   }
 
   async isEnabled(manager: EntityManager, userId: string): Promise<boolean> {
@@ -155,9 +196,10 @@ export class EmailFactorService implements SecondFactor {
     await this.mail.sendLoginCode(address, code);
   }
 
-  private async hint(userId: string): Promise<string | undefined> {
+  /** Where the code went, masked. */
+  private async hint(userId: string): Promise<ChallengePrompt | undefined> {
     const address = (await this.find(userId))?.address;
-    return address ? maskEmail(address) : undefined;
+    return address ? { hint: maskEmail(address) } : undefined;
   }
 
   private async reserve(

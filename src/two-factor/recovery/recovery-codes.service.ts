@@ -5,18 +5,19 @@ import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
 import { RecoveryCode } from './recovery-code.entity';
+import { RecoveryCodeAnswerDto } from './recovery.dto';
 
 const RECOVERY_CODE_COUNT = 10;
 /** Crockford-like: no 0/O or 1/I/L to misread on paper. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const RECOVERY_CODE_PATTERN = /^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/;
 
 /** R1: single-use codes that stand in for a method; not a method of their own. */
 @Injectable()
-export class RecoveryCodesService implements SecondFactor {
+export class RecoveryCodesService implements SecondFactor<RecoveryCodeAnswerDto> {
   static readonly method = 'recovery';
   readonly name = RecoveryCodesService.method;
   readonly label = 'recovery code';
+  readonly answerType = RecoveryCodeAnswerDto;
 
   constructor(
     @InjectRepository(RecoveryCode) private readonly codes: Repository<RecoveryCode>,
@@ -42,10 +43,14 @@ export class RecoveryCodesService implements SecondFactor {
     return Promise.resolve(undefined);
   }
 
-  /** Single use, decided by one conditional UPDATE. */
-  async verify(userId: string, _challengeId: string, code: string): Promise<VerifyOutcome> {
+  /** Single use, decided by one conditional UPDATE; the answer arrives upper-cased. */
+  async verify(
+    userId: string,
+    _challengeId: string,
+    { code }: RecoveryCodeAnswerDto,
+  ): Promise<VerifyOutcome> {
     const used = await this.codes.update(
-      { userId, codeHash: this.crypto.hash(code.toUpperCase()), usedAt: IsNull() },
+      { userId, codeHash: this.crypto.hash(code), usedAt: IsNull() },
       { usedAt: this.clock.now() },
     );
     return used.affected === 1 ? 'accepted' : 'invalid';
