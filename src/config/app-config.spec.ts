@@ -223,11 +223,15 @@ describe('loadConfig: the WebAuthn relying party', () => {
     ).toMatch(problem);
   });
 
-  it('W1: refuses a PUBLIC_URL that cannot be the relying party, saying which variables to set', () => {
-    expect(problemsOf({ PUBLIC_URL: 'http://192.0.2.10:3000' })).toMatch(
+  it('W1: turns passkeys off when PUBLIC_URL cannot be the relying party and WEBAUTHN_* is unset, saying which variables to set', () => {
+    const byIp = load({ PUBLIC_URL: 'http://192.0.2.10:3000' });
+    expect(byIp.webauthn).toBeUndefined();
+    expect(byIp.webauthnUnavailable).toMatch(
       /WEBAUTHN_RP_ID "192.0.2.10" is an IP address; passkeys need a domain name \(taken from PUBLIC_URL: set WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS\)/,
     );
-    expect(problemsOf({ PUBLIC_URL: 'http://auth.example.com' })).toMatch(
+    const plainHttp = load({ PUBLIC_URL: 'http://auth.example.com' });
+    expect(plainHttp.webauthn).toBeUndefined();
+    expect(plainHttp.webauthnUnavailable).toMatch(
       /WEBAUTHN_ORIGINS: "http:\/\/auth.example.com" must use https, or http on localhost \(taken from PUBLIC_URL/,
     );
     expect(
@@ -235,8 +239,14 @@ describe('loadConfig: the WebAuthn relying party', () => {
         PUBLIC_URL: 'http://192.0.2.10:3000',
         WEBAUTHN_RP_ID: 'localhost',
         WEBAUTHN_ORIGINS: 'http://localhost:3000',
-      }).webauthn.origins,
+      }).webauthn?.origins,
     ).toEqual(['http://localhost:3000']);
+  });
+
+  it('W1: refuses the start when WEBAUTHN_* is set and does not fit PUBLIC_URL', () => {
+    expect(
+      problemsOf({ PUBLIC_URL: 'http://192.0.2.10:3000', WEBAUTHN_ORIGINS: 'https://example.com' }),
+    ).toMatch(/WEBAUTHN_RP_ID "192.0.2.10" is an IP address/);
   });
 
   it('reports a wrong PUBLIC_URL once, not again as a relying party', () => {

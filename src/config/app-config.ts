@@ -25,7 +25,10 @@ export interface AppConfig {
   productName: string;
   /** Where people reach the product, for links in mails. */
   publicUrl: string;
-  webauthn: WebAuthnConfig;
+  /** Unset when passkeys are off: no WEBAUTHN_* set and PUBLIC_URL cannot be the relying party. */
+  webauthn?: WebAuthnConfig;
+  /** Why passkeys are off, for the one warning logged at start. */
+  webauthnUnavailable?: string;
   jwtSecret: Buffer;
   encryptionKey: Buffer;
   accessTokenTtlSeconds: number;
@@ -109,7 +112,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('PUBLIC_URL must be an http(s) URL such as https://auth.example.com');
   }
   const productName = blankToUndefined(env.PRODUCT_NAME) ?? 'Gatekeeper';
-  const webauthn = parseWebAuthn(env, parsedPublicUrl, productName, problems);
+  const { webauthn, webauthnUnavailable } = parseWebAuthnOrOff(
+    env,
+    parsedPublicUrl,
+    productName,
+    problems,
+  );
   const redisUrl = blankToUndefined(env.REDIS_URL);
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     problems.push('REDIS_URL must start with redis:// or rediss://');
@@ -153,6 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     productName,
     publicUrl,
     webauthn,
+    webauthnUnavailable,
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
     accessTokenTtlSeconds: 15 * 60,
@@ -183,6 +192,26 @@ function parseDatabaseUrl(url: string, problems: string[]): DatabaseConfig {
 
 /** Lower-case ASCII labels (IDNs in their xn-- form), as browsers compare RP ids. */
 const DOMAIN_NAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
+
+/**
+ * W1: WEBAUTHN_* set explicitly must be right, or the start is refused. Left unset, they default
+ * from PUBLIC_URL; when that cannot be the relying party (an IP address, plain http off
+ * localhost), passkeys are off rather than the start refused, and the reason is kept.
+ */
+function parseWebAuthnOrOff(
+  env: Env,
+  publicUrl: URL | undefined,
+  productName: string,
+  problems: string[],
+): { webauthn?: WebAuthnConfig; webauthnUnavailable?: string } {
+  if (blankToUndefined(env.WEBAUTHN_RP_ID) || blankToUndefined(env.WEBAUTHN_ORIGINS)) {
+    return { webauthn: parseWebAuthn(env, publicUrl, productName, problems) };
+  }
+  const defaultedProblems: string[] = [];
+  const webauthn = parseWebAuthn(env, publicUrl, productName, defaultedProblems);
+  if (defaultedProblems.length === 0) return { webauthn };
+  return { webauthnUnavailable: defaultedProblems.join('; ') };
+}
 
 /**
  * W1: the RP id is a domain (browsers refuse an IP address), and every origin is a secure one

@@ -1,4 +1,4 @@
-import type { LoggerService, Type } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
@@ -42,10 +42,9 @@ export async function startTestApp(
   rewriteDatabaseUrl: (url: string) => string = (url) => url,
   /**
    * The AdminJS panel needs `node --experimental-vm-modules` (the panel Jest project).
-   * `extraFactors` registers methods kept outside src/ (TwoFactorModule.withExtraFactors);
-   * `modules` adds feature modules that the product does not import yet, to test them on its database.
+   * `extraFactors` registers methods kept outside src/ (TwoFactorModule.withExtraFactors).
    */
-  options: { adminPanel?: boolean; extraFactors?: MethodFactorType[]; modules?: Type[] } = {},
+  options: { adminPanel?: boolean; extraFactors?: MethodFactorType[] } = {},
 ): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   const mail = new SmtpCapture();
@@ -65,7 +64,6 @@ export async function startTestApp(
     imports: [
       AppModule.forRoot(config, { adminPanel: options.adminPanel }),
       ...(options.extraFactors ? [TwoFactorModule.withExtraFactors(options.extraFactors)] : []),
-      ...(options.modules ?? []),
     ],
   })
     .overrideProvider(Clock)

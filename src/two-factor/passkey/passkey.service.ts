@@ -88,7 +88,7 @@ export class PasskeyService {
   readonly name = PasskeyService.method;
   readonly label = 'passkey or security key';
   private readonly logger = new Logger(PasskeyService.name);
-  private readonly relyingParty: WebAuthnConfig;
+  private readonly configured?: WebAuthnConfig;
 
   constructor(
     @InjectRepository(PasskeyCredential)
@@ -97,7 +97,13 @@ export class PasskeyService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.relyingParty = config.webauthn;
+    this.configured = config.webauthn;
+  }
+
+  /** Passkeys are off without a relying party (AppConfig.webauthn): nothing here answers then. */
+  private get relyingParty(): WebAuthnConfig {
+    if (!this.configured) throw new AppException(ErrorCode.NOT_FOUND, 'Passkeys are off');
+    return this.configured;
   }
 
   /** Options for navigator.credentials.create(), excluding the authenticators already added. */
@@ -233,6 +239,20 @@ export class PasskeyService {
       timeout: CEREMONY_LIFETIME_MS,
       userVerification: 'required',
     });
+  }
+
+  /**
+   * Whose passkey an assertion claims to come from, unverified: for taking an attempt on that
+   * user's lockout before the assertion is checked. Undefined for no known passkey.
+   */
+  async claimedOwner(input: unknown): Promise<string | undefined> {
+    const response = readAssertion(input);
+    if (!response) return undefined;
+    const passkey = await this.credentials.findOne({
+      where: { credentialId: response.id },
+      select: { userId: true },
+    });
+    return passkey?.userId;
   }
 
   /** Passwordless sign-in: the passkey names its user, and must have verified them (W4). */

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Transactions } from 'src/database/transactions';
-import { createAccountWithUser } from '../../../test/support/factories';
-import { inParallel } from '../../../test/support/parallel';
+import { createAccountWithUser } from './support/factories';
+import { inParallel } from './support/parallel';
 import {
   SoftwareAuthenticator,
   type AuthenticatorSettings,
   type CeremonyOverrides,
-} from '../../../test/support/software-authenticator';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
-import { PasskeyCredential } from './passkey-credential.entity';
-import { PasskeyModule } from './passkey.module';
-import { PasskeyService, type PasskeyUser } from './passkey.service';
-import { WebAuthnChallenge } from './webauthn-challenge.entity';
+} from './support/software-authenticator';
+import { startTestApp, type TestApp } from './support/test-app';
+import { PasskeyCredential } from 'src/two-factor/passkey/passkey-credential.entity';
+import { PasskeyService, type PasskeyUser } from 'src/two-factor/passkey/passkey.service';
+import { WebAuthnChallenge } from 'src/two-factor/passkey/webauthn-challenge.entity';
 
 const ORIGIN = 'https://auth.example.com';
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
@@ -22,22 +21,18 @@ const onMariaDb = Boolean(process.env.E2E_DATABASE_URL);
 /**
  * The passkey service on the product's real database (SQLite, or MariaDB with
  * E2E_DATABASE_URL and the committed migrations), with a software authenticator on the other
- * side. No route calls it yet: the module is added to the test app beside the product.
+ * side; the routes over it are tested in passkeys.e2e-spec.ts.
  */
 describe('PasskeyService', () => {
   let t: TestApp;
   let passkeys: PasskeyService;
 
   beforeAll(async () => {
-    t = await startTestApp(
-      {
-        PUBLIC_URL: ORIGIN,
-        WEBAUTHN_RP_ID: 'example.com',
-        WEBAUTHN_ORIGINS: `${ORIGIN},https://example.com`,
-      },
-      undefined,
-      { modules: [PasskeyModule] },
-    );
+    t = await startTestApp({
+      PUBLIC_URL: ORIGIN,
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_ORIGINS: `${ORIGIN},https://example.com`,
+    });
     passkeys = t.app.get(PasskeyService);
   });
   afterAll(() => t.close());
