@@ -55,7 +55,7 @@ describe('Mandatory 2FA policy', () => {
         .expect(200);
       expect(login.body).toMatchObject({
         status: 'two_factor_setup_required',
-        methods: ['email', 'totp'],
+        methods: ['email', 'passkey', 'totp'],
       });
       expect(login.body).not.toHaveProperty('accessToken');
       const setupToken = login.body.setupToken as string;

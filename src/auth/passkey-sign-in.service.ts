@@ -42,22 +42,20 @@ export class PasskeySignInService {
     }
     const failed = () =>
       this.audit.record({ type: 'two_factor.failed', user, factor: FACTOR, client });
-    if (!(await this.lockout.reserve(user.id)).granted) {
+    const outcome = await this.lockout.attempt(user.id, async () => {
+      const result = await this.passkeys.verifyPasswordless(input.response);
+      // The user read by the passkey's id is the one its verified signature named.
+      return result.outcome === 'accepted' && result.userId !== user.id
+        ? 'invalid'
+        : result.outcome;
+    });
+    if (outcome === 'locked') {
       await failed();
       throw new AppException(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try later');
     }
-    let result: Awaited<ReturnType<PasskeyService['verifyPasswordless']>>;
-    try {
-      result = await this.passkeys.verifyPasswordless(input.response);
-    } catch (error) {
-      await this.lockout.settle(user.id, false);
-      throw error;
-    }
-    const accepted = result.outcome === 'accepted' && result.userId === user.id;
-    await this.lockout.settle(user.id, !accepted);
-    if (!accepted) {
+    if (outcome !== 'accepted') {
       await failed();
-      if (result.outcome === 'replayed') {
+      if (outcome === 'replayed') {
         await this.audit.record({
           type: 'two_factor.replay_refused',
           user,
