@@ -359,6 +359,41 @@ describe('Passkeys', () => {
     await t.as(session.body.accessToken).get('/api/me/two-factor').expect(200);
   });
 
+  it('W4: an account can turn passwordless sign-in off; its passkeys still serve as the second factor', async () => {
+    const account = await createAccountWithUser(t, 'admin');
+    const secret = await enableTotpMethod(t, account, (await signIn(t, account)).accessToken);
+    const accountAdmin = (await signInWithApp(t, account, secret)).accessToken;
+    const member = await createUser(t, account.accountId, 'member');
+    const key = authenticator();
+    expect((await addPasskey(member, (await signIn(t, member)).accessToken, key)).status).toBe(200);
+    const policy = await t
+      .as(accountAdmin)
+      .put('/api/admin/policy')
+      .send({ twoFactorRequired: false, passwordlessSignIn: false })
+      .expect(200);
+    expect(policy.body).toMatchObject({ twoFactorRequired: false, passwordlessSignIn: false });
+
+    const refused = await t.http
+      .post('/api/auth/passkey/verify')
+      .send({ response: key.assert(await passwordlessOptions()) });
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('INVALID_CREDENTIALS');
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: member.email, password: member.password })
+      .expect(200);
+    await secondFactor(login.body.challengeToken, key.assert(login.body.challenge.options)).expect(
+      200,
+    );
+    // Left out, the switch keeps its value.
+    const kept = await t
+      .as(accountAdmin)
+      .put('/api/admin/policy')
+      .send({ twoFactorRequired: true })
+      .expect(200);
+    expect(kept.body.passwordlessSignIn).toBe(false);
+  });
+
   (onMariaDb ? it : it.skip)(
     'B6: one passwordless assertion sent 10 times in parallel signs in once (MariaDB)',
     async () => {

@@ -4,6 +4,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { DevicesService } from 'src/devices/devices.service';
+import { PolicyService } from 'src/policy/policy.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
@@ -27,6 +28,7 @@ export class PasskeySignInService {
     private readonly sessions: SessionsService,
     private readonly devices: DevicesService,
     private readonly audit: AuditService,
+    private readonly policy: PolicyService,
   ) {}
 
   async options(): Promise<{ options: Record<string, unknown> }> {
@@ -36,7 +38,8 @@ export class PasskeySignInService {
   async signIn(input: PasswordlessSignInDto, client: ClientInfo): Promise<SessionDto> {
     const ownerId = await this.passkeys.claimedOwner(input.response);
     const user = ownerId ? await this.users.findWithAccount(ownerId) : null;
-    if (!user?.active) {
+    // An account may turn passwordless sign-in off; its passkeys then serve as a second factor.
+    if (!user?.active || !(await this.policy.get(user.accountId)).passwordlessSignIn) {
       await this.audit.record({ type: 'login.failed', user, factor: FACTOR, client });
       throw refused();
     }
