@@ -237,7 +237,7 @@ describe('The second-factor contract, with a fake fourth method', () => {
       .send({ email: member.email, password: member.password })
       .expect(200);
     expect(login.body.status).toBe('two_factor_setup_required');
-    expect(login.body.methods).toEqual(['email', 'fake-otp', 'totp']);
+    expect(login.body.methods).toEqual(['email', 'fake-otp', 'passkey', 'totp']);
     // The setup token sets it up without the password, and its confirm answers the session.
     const setupToken = login.body.setupToken as string;
     const options = await t

@@ -40,7 +40,7 @@ describe('Hardening', () => {
 
   /** The account's switch, as an administrator who passed the second factor would turn it on. */
   const makeMandatory = (admin: TestUser) =>
-    t.app.get(PolicyService).setTwoFactorRequired(
+    t.app.get(PolicyService).update(
       {
         userId: admin.id,
         accountId: admin.accountId,
@@ -52,7 +52,7 @@ describe('Hardening', () => {
         name: 'Admin',
         accountName: 'Test',
       },
-      true,
+      { twoFactorRequired: true },
       { ip: null, userAgent: null },
     );
 

@@ -38,7 +38,12 @@ describe('Mandatory 2FA policy', () => {
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('SECOND_FACTOR_REQUIRED');
     const policy = await t.as(token).get('/api/admin/policy').expect(200);
-    expect(policy.body).toEqual({ twoFactorRequired: false, mandatoryFrom: null, enforced: false });
+    expect(policy.body).toEqual({
+      twoFactorRequired: false,
+      passwordlessSignIn: true,
+      mandatoryFrom: null,
+      enforced: false,
+    });
   });
 
   it('A1: with the policy on, a user without a method is sent to set one up, through a setup token that opens nothing else', async () => {
@@ -55,7 +60,7 @@ describe('Mandatory 2FA policy', () => {
         .expect(200);
       expect(login.body).toMatchObject({
         status: 'two_factor_setup_required',
-        methods: ['email', 'totp'],
+        methods: ['email', 'passkey', 'totp'],
       });
       expect(login.body).not.toHaveProperty('accessToken');
       const setupToken = login.body.setupToken as string;
@@ -183,6 +188,7 @@ describe('Platform-wide date (TWO_FACTOR_MANDATORY_FROM)', () => {
     const policy = await t.as(session.accessToken).get('/api/admin/policy').expect(200);
     expect(policy.body).toEqual({
       twoFactorRequired: false,
+      passwordlessSignIn: true,
       mandatoryFrom: '2099-01-01T00:00:00.000Z',
       enforced: false,
     });

@@ -221,7 +221,9 @@ export class PanelGateway {
   }
 
   async setPolicy(admin: Principal, required: boolean, client: ClientInfo): Promise<PanelPolicy> {
-    return toPolicy(await this.policy.setTwoFactorRequired(adminOnly(admin), required, client));
+    return toPolicy(
+      await this.policy.update(adminOnly(admin), { twoFactorRequired: required }, client),
+    );
   }
 
   listAuditEvents(

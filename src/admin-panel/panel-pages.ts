@@ -6,6 +6,7 @@ import type { PanelMethod } from './panel-gateway';
  */
 
 const METHOD_NAMES: Partial<Record<PanelMethod, string>> = {
+  passkey: 'Passkey or security key',
   totp: 'Authenticator app',
   email: 'Email',
 };

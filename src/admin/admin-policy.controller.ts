@@ -32,6 +32,6 @@ export class AdminPolicyController {
     @Body() body: UpdatePolicyDto,
     @Client() client: ClientInfo,
   ): Promise<PolicyDto> {
-    return this.policy.setTwoFactorRequired(principal, body.twoFactorRequired, client);
+    return this.policy.update(principal, body, client);
   }
 }

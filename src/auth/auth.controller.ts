@@ -24,11 +24,13 @@ import {
   SwitchMethodDto,
   VerifyChallengeDto,
 } from 'src/two-factor/two-factor.dto';
+import { PasswordlessOptionsDto, PasswordlessSignInDto } from 'src/two-factor/passkey/passkey.dto';
 import type { User } from 'src/users/user.entity';
 import { AccountSessionsService } from './account-sessions.service';
 import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
 import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
+import { PasskeySignInService } from './passkey-sign-in.service';
 
 const DEVICE_COOKIE = 'gk_device';
 
@@ -38,6 +40,7 @@ const DEVICE_COOKIE = 'gk_device';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly passkeySignIn: PasskeySignInService,
     private readonly accountSessions: AccountSessionsService,
     private readonly sessions: SessionsService,
   ) {}
@@ -84,17 +87,42 @@ export class AuthController {
     @Client() client: ClientInfo,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionDto> {
-    const session = await this.auth.verifySecondFactor(body, client);
-    if (session.deviceToken) {
-      response.cookie(DEVICE_COOKIE, session.deviceToken, {
-        httpOnly: true,
-        secure: true,
-        sameSite: 'strict',
-        path: '/api/auth',
-        maxAge: LIMITS.trustedDevice.lifetimeMs,
-      });
-    }
-    return session;
+    return withDeviceCookie(response, await this.auth.verifySecondFactor(body, client));
+  }
+
+  /** The first step of signing in with a passkey alone; no user is named yet. */
+  @Public()
+  @RateLimit('passkey')
+  @Post('auth/passkey/options')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: PasswordlessOptionsDto,
+    description:
+      'Request options for navigator.credentials.get() with a discoverable passkey (no allowCredentials), ' +
+      'user verification required. 404 NOT_FOUND when passkeys are off.',
+  })
+  passkeyOptions(): Promise<PasswordlessOptionsDto> {
+    return this.passkeySignIn.options();
+  }
+
+  /** The passkey stands for the password and the second factor: it must have verified the user (W4). */
+  @Public()
+  @RateLimit('login')
+  @Post('auth/passkey/verify')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: SessionDto,
+    description:
+      'The session a login answers. 401 INVALID_CREDENTIALS for an unknown passkey, a disabled user, or an ' +
+      'assertion that does not verify (other challenge, origin or RP id, no user verification, a counter that ' +
+      'went back); 429 TOO_MANY_ATTEMPTS while the second factor is locked. `rememberDevice` as at verify.',
+  })
+  async signInWithPasskey(
+    @Body() body: PasswordlessSignInDto,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionDto> {
+    return withDeviceCookie(response, await this.passkeySignIn.signIn(body, client));
   }
 
   @Public()
@@ -174,4 +202,18 @@ export class AuthController {
       client,
     );
   }
+}
+
+/** A remembered device's token also travels as an HttpOnly cookie scoped to sign-in. */
+function withDeviceCookie(response: Response, session: SessionDto): SessionDto {
+  if (session.deviceToken) {
+    response.cookie(DEVICE_COOKIE, session.deviceToken, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'strict',
+      path: '/api/auth',
+      maxAge: LIMITS.trustedDevice.lifetimeMs,
+    });
+  }
+  return session;
 }

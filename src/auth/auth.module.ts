@@ -19,6 +19,7 @@ import { LocalStrategy } from './local.strategy';
 import { LoginChallenge } from './login-challenge.entity';
 import { MethodSettingsService } from './method-settings.service';
 import { MethodSetupService } from './method-setup.service';
+import { PasskeySignInService } from './passkey-sign-in.service';
 import { PasswordGate } from './password-gate.service';
 import { TwoFactorResetService } from './two-factor-reset.service';
 import { TwoFactorSettingsController } from './two-factor-settings.controller';
@@ -39,6 +40,7 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
   controllers: [AuthController, TwoFactorSettingsController],
   providers: [
     AuthService,
+    PasskeySignInService,
     PasswordGate,
     MethodSetupService,
     MethodSettingsService,

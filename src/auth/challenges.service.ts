@@ -15,7 +15,7 @@ import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.se
 import { FactorRegistry, methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
-import type { ChallengeAnswer, ChallengePrompt, VerifyOutcome } from 'src/two-factor/second-factor';
+import type { ChallengeAnswer, ChallengePrompt } from 'src/two-factor/second-factor';
 import { promptFields, type MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
 import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
@@ -132,18 +132,13 @@ export class ChallengesService {
       await failed();
       throw tooManyAttempts();
     }
-    if (!(await this.lockout.reserve(user.id)).granted) {
+    const outcome = await this.lockout.attempt(user.id, () =>
+      factor.verify(user.id, challengeId, checked),
+    );
+    if (outcome === 'locked') {
       await failed();
       throw tooManyAttempts();
     }
-    let outcome: VerifyOutcome;
-    try {
-      outcome = await factor.verify(user.id, challengeId, checked);
-    } catch (error) {
-      await this.lockout.settle(user.id, false);
-      throw error;
-    }
-    await this.lockout.settle(user.id, outcome !== 'accepted');
     if (outcome !== 'accepted') {
       await failed();
       if (outcome === 'replayed') {

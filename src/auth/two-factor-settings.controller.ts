@@ -6,6 +6,7 @@ import {
   HttpCode,
   HttpStatus,
   Param,
+  Patch,
   Post,
   Res,
 } from '@nestjs/common';
@@ -16,6 +17,8 @@ import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { SessionDto } from 'src/sessions/sessions.dto';
 import { PasswordDto } from 'src/two-factor/method-payloads.dto';
+import { PasskeyDto, RenamePasskeyDto } from 'src/two-factor/passkey/passkey.dto';
+import { PasskeyService } from 'src/two-factor/passkey/passkey.service';
 import { RecoveryCodesDto } from 'src/two-factor/recovery/recovery.dto';
 import { TwoFactorStatusDto } from 'src/two-factor/two-factor.dto';
 import { MethodSettingsService } from './method-settings.service';
@@ -37,6 +40,7 @@ export class TwoFactorSettingsController {
   constructor(
     private readonly setup: MethodSetupService,
     private readonly settings: MethodSettingsService,
+    private readonly passkeys: PasskeyService,
   ) {}
 
   @Get('two-factor')
@@ -104,6 +108,23 @@ export class TwoFactorSettingsController {
     @Client() client: ClientInfo,
   ): Promise<void> {
     return this.settings.removeCredential(principal, method, credentialId, body.password, client);
+  }
+
+  /**
+   * The one method-specific route: the contract has no rename, and a name is no security
+   * matter, so no password is asked.
+   */
+  @Patch('two-factor/passkey/credentials/:credentialId')
+  @ApiOkResponse({
+    type: PasskeyDto,
+    description: '404 NOT_FOUND for a passkey that is not yours.',
+  })
+  renamePasskey(
+    @CurrentPrincipal() principal: Principal,
+    @Param('credentialId') credentialId: string,
+    @Body() body: RenamePasskeyDto,
+  ): Promise<PasskeyDto> {
+    return this.passkeys.rename(principal.userId, credentialId, body.name);
   }
 
   @Post('recovery-codes')

@@ -112,3 +112,146 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: the WebAuthn relying party', () => {
+  const load = (env: Record<string, string>) =>
+    loadConfig({ GATEKEEPER_VAR_DIR: varDir(), ...env });
+  const problemsOf = (env: Record<string, string>): string => {
+    try {
+      load(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('defaults to localhost on the port, with the product name', () => {
+    expect(load({}).webauthn).toEqual({
+      rpId: 'localhost',
+      rpName: 'Gatekeeper',
+      origins: ['http://localhost:3000'],
+    });
+    expect(load({ PORT: '8080', PRODUCT_NAME: 'Acme' }).webauthn).toEqual({
+      rpId: 'localhost',
+      rpName: 'Acme',
+      origins: ['http://localhost:8080'],
+    });
+  });
+
+  it("takes the RP id and the one origin from PUBLIC_URL's host", () => {
+    expect(load({ PUBLIC_URL: 'https://Auth.Example.com/sign-in/' }).webauthn).toEqual({
+      rpId: 'auth.example.com',
+      rpName: 'Gatekeeper',
+      origins: ['https://auth.example.com'],
+    });
+  });
+
+  it('W1: accepts origins on the RP id and its subdomains, written as browsers write them', () => {
+    const { webauthn } = load({
+      PUBLIC_URL: 'https://auth.example.com',
+      WEBAUTHN_RP_ID: 'Example.com',
+      WEBAUTHN_ORIGINS:
+        'https://example.com, https://auth.example.com:8443/,https://EXAMPLE.com:443',
+      WEBAUTHN_RP_NAME: 'Example sign-in',
+    });
+    expect(webauthn).toEqual({
+      rpId: 'example.com',
+      rpName: 'Example sign-in',
+      origins: ['https://example.com', 'https://auth.example.com:8443'],
+    });
+  });
+
+  it.each([
+    [
+      'an origin on another domain',
+      { WEBAUTHN_ORIGINS: 'https://evil.com' },
+      /"https:\/\/evil.com" is neither the RP id example.com/,
+    ],
+    [
+      'a domain that only ends like the RP id',
+      { WEBAUTHN_ORIGINS: 'https://notexample.com' },
+      /"https:\/\/notexample.com" is neither/,
+    ],
+    [
+      'the parent of the RP id',
+      { WEBAUTHN_RP_ID: 'auth.example.com', WEBAUTHN_ORIGINS: 'https://example.com' },
+      /is neither the RP id auth.example.com/,
+    ],
+    [
+      'plain http off localhost',
+      { WEBAUTHN_ORIGINS: 'http://example.com' },
+      /"http:\/\/example.com" must use https/,
+    ],
+    [
+      'an origin with a path',
+      { WEBAUTHN_ORIGINS: 'https://example.com/login' },
+      /"https:\/\/example.com\/login" is not an origin/,
+    ],
+    [
+      'no origin at all',
+      { WEBAUTHN_ORIGINS: ' , ' },
+      /WEBAUTHN_ORIGINS must list at least one origin/,
+    ],
+    [
+      'an IPv4 RP id',
+      { WEBAUTHN_RP_ID: '192.0.2.10', WEBAUTHN_ORIGINS: 'https://192.0.2.10' },
+      /WEBAUTHN_RP_ID "192.0.2.10" is an IP address/,
+    ],
+    [
+      'an IPv6 RP id',
+      { WEBAUTHN_RP_ID: '[::1]', WEBAUTHN_ORIGINS: 'https://[::1]' },
+      /WEBAUTHN_RP_ID "\[::1\]" is an IP address/,
+    ],
+    [
+      'a host browsers read as an address',
+      { WEBAUTHN_RP_ID: 'example.123' },
+      /"example.123" is not a domain name/,
+    ],
+    [
+      'an RP id that is not a host name',
+      { WEBAUTHN_RP_ID: 'https://example.com' },
+      /"https:\/\/example.com" is not a domain name/,
+    ],
+  ])('W1: refuses to start with %s', (_, env, problem) => {
+    expect(
+      problemsOf({
+        WEBAUTHN_RP_ID: 'example.com',
+        WEBAUTHN_ORIGINS: 'https://example.com',
+        ...env,
+      }),
+    ).toMatch(problem);
+  });
+
+  it('W1: turns passkeys off when PUBLIC_URL cannot be the relying party and WEBAUTHN_* is unset, saying which variables to set', () => {
+    const byIp = load({ PUBLIC_URL: 'http://192.0.2.10:3000' });
+    expect(byIp.webauthn).toBeUndefined();
+    expect(byIp.webauthnUnavailable).toMatch(
+      /WEBAUTHN_RP_ID "192.0.2.10" is an IP address; passkeys need a domain name \(taken from PUBLIC_URL: set WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS\)/,
+    );
+    const plainHttp = load({ PUBLIC_URL: 'http://auth.example.com' });
+    expect(plainHttp.webauthn).toBeUndefined();
+    expect(plainHttp.webauthnUnavailable).toMatch(
+      /WEBAUTHN_ORIGINS: "http:\/\/auth.example.com" must use https, or http on localhost \(taken from PUBLIC_URL/,
+    );
+    expect(
+      load({
+        PUBLIC_URL: 'http://192.0.2.10:3000',
+        WEBAUTHN_RP_ID: 'localhost',
+        WEBAUTHN_ORIGINS: 'http://localhost:3000',
+      }).webauthn?.origins,
+    ).toEqual(['http://localhost:3000']);
+  });
+
+  it('W1: refuses the start when WEBAUTHN_* is set and does not fit PUBLIC_URL', () => {
+    expect(
+      problemsOf({ PUBLIC_URL: 'http://192.0.2.10:3000', WEBAUTHN_ORIGINS: 'https://example.com' }),
+    ).toMatch(/WEBAUTHN_RP_ID "192.0.2.10" is an IP address/);
+  });
+
+  it('reports a wrong PUBLIC_URL once, not again as a relying party', () => {
+    const message = problemsOf({ PUBLIC_URL: 'auth.example.com' });
+    expect(message).toContain('PUBLIC_URL must be an http(s) URL');
+    expect(message).not.toContain('WEBAUTHN');
+  });
+});

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { domainToASCII } from 'node:url';
 
 export type DatabaseKind = 'sqlite' | 'mariadb';
 
@@ -23,6 +25,10 @@ export interface AppConfig {
   productName: string;
   /** Where people reach the product, for links in mails. */
   publicUrl: string;
+  /** Unset when passkeys are off: no WEBAUTHN_* set and PUBLIC_URL cannot be the relying party. */
+  webauthn?: WebAuthnConfig;
+  /** Why passkeys are off, for the one warning logged at start. */
+  webauthnUnavailable?: string;
   jwtSecret: Buffer;
   encryptionKey: Buffer;
   accessTokenTtlSeconds: number;
@@ -37,6 +43,16 @@ export interface AppConfig {
   twoFactorMandatoryFrom?: Date;
   /** The most detailed log level printed; `debug` adds the route map at start. */
   logLevel: LogLevelName;
+}
+
+/** The relying party passkeys are bound to (W1). */
+export interface WebAuthnConfig {
+  /** The domain every passkey is created for; browsers refuse one their page is not on. */
+  rpId: string;
+  /** Shown by the browser and the authenticator when a passkey is created. */
+  rpName: string;
+  /** Origins whose ceremonies are accepted, as browsers write them in clientDataJSON. */
+  origins: string[];
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -87,10 +103,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
     problems.push('SMTP_URL must look like smtp://host:port or smtps://host:port');
   }
-  const publicUrl = blankToUndefined(env.PUBLIC_URL);
-  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl)) {
+  const publicUrl = (blankToUndefined(env.PUBLIC_URL) ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  const parsedPublicUrl = /^https?:\/\/[^/\s]+/.test(publicUrl) ? parseUrl(publicUrl) : undefined;
+  if (!parsedPublicUrl) {
     problems.push('PUBLIC_URL must be an http(s) URL such as https://auth.example.com');
   }
+  const productName = blankToUndefined(env.PRODUCT_NAME) ?? 'Gatekeeper';
+  const { webauthn, webauthnUnavailable } = parseWebAuthnOrOff(
+    env,
+    parsedPublicUrl,
+    productName,
+    problems,
+  );
   const redisUrl = blankToUndefined(env.REDIS_URL);
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     problems.push('REDIS_URL must start with redis:// or rediss://');
@@ -131,8 +158,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database,
     smtpUrl,
     mailFrom: blankToUndefined(env.MAIL_FROM) ?? 'Gatekeeper <no-reply@localhost>',
-    productName: blankToUndefined(env.PRODUCT_NAME) ?? 'Gatekeeper',
-    publicUrl: (publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    productName,
+    publicUrl,
+    webauthn,
+    webauthnUnavailable,
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
     accessTokenTtlSeconds: 15 * 60,
@@ -159,6 +188,94 @@ function parseDatabaseUrl(url: string, problems: string[]): DatabaseConfig {
   }
   problems.push('DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:3306/database');
   return { kind: 'sqlite', url: ':memory:', synchronize: true };
+}
+
+/** Lower-case ASCII labels (IDNs in their xn-- form), as browsers compare RP ids. */
+const DOMAIN_NAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
+
+/**
+ * W1: WEBAUTHN_* set explicitly must be right, or the start is refused. Left unset, they default
+ * from PUBLIC_URL; when that cannot be the relying party (an IP address, plain http off
+ * localhost), passkeys are off rather than the start refused, and the reason is kept.
+ */
+function parseWebAuthnOrOff(
+  env: Env,
+  publicUrl: URL | undefined,
+  productName: string,
+  problems: string[],
+): { webauthn?: WebAuthnConfig; webauthnUnavailable?: string } {
+  if (blankToUndefined(env.WEBAUTHN_RP_ID) || blankToUndefined(env.WEBAUTHN_ORIGINS)) {
+    return { webauthn: parseWebAuthn(env, publicUrl, productName, problems) };
+  }
+  const defaultedProblems: string[] = [];
+  const webauthn = parseWebAuthn(env, publicUrl, productName, defaultedProblems);
+  if (defaultedProblems.length === 0) return { webauthn };
+  return { webauthnUnavailable: defaultedProblems.join('; ') };
+}
+
+/**
+ * W1: the RP id is a domain (browsers refuse an IP address), and every origin is a secure one
+ * on that domain or below it, or plain http on localhost for development. Both default from
+ * PUBLIC_URL, which is undefined here when it is wrong itself (and reported already).
+ */
+function parseWebAuthn(
+  env: Env,
+  publicUrl: URL | undefined,
+  productName: string,
+  problems: string[],
+): WebAuthnConfig {
+  const rpName = blankToUndefined(env.WEBAUTHN_RP_NAME) ?? productName;
+  const givenRpId = blankToUndefined(env.WEBAUTHN_RP_ID);
+  const givenOrigins = blankToUndefined(env.WEBAUTHN_ORIGINS);
+  const rpIdText = (givenRpId ?? publicUrl?.hostname)?.toLowerCase();
+  const originsText = givenOrigins ?? publicUrl?.origin;
+  if (rpIdText === undefined || originsText === undefined) return { rpId: '', rpName, origins: [] };
+  const defaulted = (given: string | undefined) =>
+    given ? '' : ' (taken from PUBLIC_URL: set WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS)';
+
+  const rpId = domainToASCII(rpIdText);
+  // A last label that is a number makes browsers read the host as an IPv4 address.
+  const rpIdValid = DOMAIN_NAME.test(rpId) && !/(^|\.)(\d+|0x[0-9a-f]*)$/.test(rpId);
+  if (isIP(rpIdText.replace(/^\[(.*)\]$/, '$1')) !== 0) {
+    problems.push(
+      `WEBAUTHN_RP_ID "${rpIdText}" is an IP address; passkeys need a domain name${defaulted(givenRpId)}`,
+    );
+  } else if (!rpIdValid) {
+    problems.push(
+      `WEBAUTHN_RP_ID "${rpIdText}" is not a domain name such as example.com${defaulted(givenRpId)}`,
+    );
+  }
+  const items = originsText
+    .split(',')
+    .map((text) => text.trim())
+    .filter(Boolean);
+  if (items.length === 0) problems.push('WEBAUTHN_ORIGINS must list at least one origin');
+  const origins: string[] = [];
+  for (const item of items) {
+    const url = parseUrl(item);
+    const problem = `WEBAUTHN_ORIGINS: "${item}"`;
+    if (!url || url.origin === 'null' || url.href !== `${url.origin}/`) {
+      problems.push(`${problem} is not an origin such as https://auth.example.com`);
+    } else if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && url.hostname === 'localhost')
+    ) {
+      problems.push(`${problem} must use https, or http on localhost${defaulted(givenOrigins)}`);
+    } else if (rpIdValid && url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`)) {
+      problems.push(`${problem} is neither the RP id ${rpId} nor a subdomain of it`);
+    } else if (!origins.includes(url.origin)) {
+      origins.push(url.origin);
+    }
+  }
+  return { rpId, rpName, origins };
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Accepts 32 bytes as 64 hex characters or base64/base64url; anything shorter is refused. */

@@ -7,6 +7,8 @@ import { PanelSessions1795850000000 } from './migrations/mariadb/1795850000000-P
 import { UsersListSearch1795860000000 } from './migrations/mariadb/1795860000000-UsersListSearch';
 import { AttemptReservations1795870000000 } from './migrations/mariadb/1795870000000-AttemptReservations';
 import { LongerMethodNames1795875000000 } from './migrations/mariadb/1795875000000-LongerMethodNames';
+import { Passkeys1795880000000 } from './migrations/mariadb/1795880000000-Passkeys';
+import { PasswordlessSignIn1795890000000 } from './migrations/mariadb/1795890000000-PasswordlessSignIn';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
 export const MARIADB_MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MARIADB_MIGRATIONS = [
   UsersListSearch1795860000000,
   AttemptReservations1795870000000,
   LongerMethodNames1795875000000,
+  Passkeys1795880000000,
+  PasswordlessSignIn1795890000000,
 ];

@@ -14,6 +14,10 @@ export class AccountPolicy {
   @Column({ type: 'boolean', default: false })
   twoFactorRequired!: boolean;
 
+  /** Whether a passkey alone may sign in (W4); on by default. */
+  @Column({ type: 'boolean', default: true })
+  passwordlessSignIn!: boolean;
+
   @Column({ ...UUID_COLUMN, nullable: true })
   updatedBy!: string | null;
 

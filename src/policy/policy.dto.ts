@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
 
 export class UpdatePolicyDto {
   @ApiProperty({
@@ -7,11 +7,23 @@ export class UpdatePolicyDto {
   })
   @IsBoolean()
   twoFactorRequired!: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Whether a passkey alone may sign in; unchanged when left out (on by default).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  passwordlessSignIn?: boolean;
 }
 
 export class PolicyDto {
   @ApiProperty({ description: 'This account’s own setting.' })
   twoFactorRequired!: boolean;
+
+  @ApiProperty({
+    description: 'Whether a passkey alone may sign in (`POST /api/auth/passkey/verify`).',
+  })
+  passwordlessSignIn!: boolean;
 
   @ApiProperty({
     type: String,

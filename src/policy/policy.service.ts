@@ -25,35 +25,55 @@ export class PolicyService {
   ) {}
 
   async get(accountId: string): Promise<PolicyDto> {
-    const [policy] = await sqlRows<{ twoFactorRequired: number | boolean }>(
+    const [policy] = await sqlRows<{
+      twoFactorRequired: number | boolean;
+      passwordlessSignIn: number | boolean;
+    }>(
       this.policies.manager,
       // Every login without a method asks, so the statement is hand-written (database/sql.ts).
-      'SELECT twoFactorRequired FROM account_policies WHERE accountId = ?',
+      'SELECT twoFactorRequired, passwordlessSignIn FROM account_policies WHERE accountId = ?',
       [accountId],
     );
     const twoFactorRequired = !!policy?.twoFactorRequired;
     const mandatoryFrom = this.config.twoFactorMandatoryFrom ?? null;
     const platformMandatory = !!mandatoryFrom && mandatoryFrom <= this.clock.now();
-    return { twoFactorRequired, mandatoryFrom, enforced: twoFactorRequired || platformMandatory };
+    return {
+      twoFactorRequired,
+      passwordlessSignIn: policy ? !!policy.passwordlessSignIn : true,
+      mandatoryFrom,
+      enforced: twoFactorRequired || platformMandatory,
+    };
   }
 
   async isMandatory(accountId: string): Promise<boolean> {
     return (await this.get(accountId)).enforced;
   }
 
-  async setTwoFactorRequired(
+  /** `passwordlessSignIn` left out keeps its value. */
+  async update(
     admin: Principal,
-    required: boolean,
+    change: { twoFactorRequired: boolean; passwordlessSignIn?: boolean },
     client: ClientInfo,
   ): Promise<PolicyDto> {
+    const { twoFactorRequired } = change;
+    const passwordlessSignIn =
+      change.passwordlessSignIn ?? (await this.get(admin.accountId)).passwordlessSignIn;
     await this.policies.upsert(
-      { accountId: admin.accountId, twoFactorRequired: required, updatedBy: admin.userId },
+      {
+        accountId: admin.accountId,
+        twoFactorRequired,
+        passwordlessSignIn,
+        updatedBy: admin.userId,
+      },
       ['accountId'],
     );
     await this.audit.record({
       type: 'policy.changed',
       user: { id: admin.userId, accountId: admin.accountId },
-      detail: `twoFactorRequired=${required}`,
+      detail:
+        change.passwordlessSignIn === undefined
+          ? `twoFactorRequired=${twoFactorRequired}`
+          : `twoFactorRequired=${twoFactorRequired} passwordlessSignIn=${passwordlessSignIn}`,
       client,
     });
     return this.get(admin.accountId);

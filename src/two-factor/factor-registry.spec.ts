@@ -10,7 +10,7 @@ describe('FactorRegistry', () => {
 
   it('E6: names the built-in methods from their registration, strongest first', () => {
     expect(TWO_FACTOR_METHODS).toEqual(METHOD_FACTORS.map((factor) => factor.method));
-    expect(TWO_FACTOR_METHODS).toEqual(['totp', 'email']);
+    expect(TWO_FACTOR_METHODS).toEqual(['passkey', 'totp', 'email']);
   });
 
   it.each([

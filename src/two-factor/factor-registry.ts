@@ -4,15 +4,21 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { User } from 'src/users/user.entity';
 import { EmailFactorService } from './email/email-factor.service';
+import { PasskeyFactorService } from './passkey/passkey-factor.service';
 import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { METHOD_NAME_PATTERN, type SecondFactor, type SecondFactorMethod } from './second-factor';
 import { TotpFactorService } from './totp/totp-factor.service';
 
 /**
- * The methods a user can set up, strongest first (E6: the app is offered before email). A new
- * method is a folder with a SecondFactorMethod service and one line here (docs/extending.md).
+ * The methods a user can set up, strongest first (passkeys resist phishing; E6: the app is
+ * offered before email). A new method is a folder with a SecondFactorMethod service and one
+ * line here (docs/extending.md).
  */
-export const METHOD_FACTORS = [TotpFactorService, EmailFactorService] as const;
+export const METHOD_FACTORS = [
+  PasskeyFactorService,
+  TotpFactorService,
+  EmailFactorService,
+] as const;
 
 /** The built-in methods' names: the OpenAPI document's enums. The registry answers at run time. */
 export const TWO_FACTOR_METHODS: string[] = METHOD_FACTORS.map((factor) => factor.method);
@@ -45,7 +51,10 @@ export const FACTOR_PROVIDERS = [
     inject: [...METHOD_FACTORS, { token: EXTRA_FACTORS, optional: true }],
     useFactory: (...injected: unknown[]) => {
       const extra = injected.pop() as SecondFactorMethod[] | undefined;
-      return [...(injected as SecondFactorMethod[]), ...(extra ?? [])];
+      // A method configuration turned off (passkeys without a relying party) is not offered.
+      return [...(injected as SecondFactorMethod[]), ...(extra ?? [])].filter(
+        (method) => method.offered !== false,
+      );
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LIMITS } from 'src/config/limits';
-import { AttemptLimiter, type Reservation } from 'src/rate-limit/attempt-limiter.service';
+import { AttemptLimiter } from 'src/rate-limit/attempt-limiter.service';
+import type { VerifyOutcome } from './second-factor';
 
 const LIMIT = LIMITS.secondFactorFailures;
 
@@ -13,13 +14,30 @@ const LIMIT = LIMITS.secondFactorFailures;
 export class SecondFactorLockout {
   constructor(private readonly limiter: AttemptLimiter) {}
 
-  /** While locked, the attempt is refused unchecked and still counts (B3). */
-  reserve(userId: string): Promise<Reservation> {
-    return this.limiter.reserve('second_factor', userId, LIMIT, 'counts');
+  /**
+   * One checked answer: the attempt is reserved before `check` runs and settled by its outcome;
+   * only a refused answer counts (I5), an error does not. While locked `check` is not run and
+   * the attempt still counts (B3): the answer is then `locked`.
+   */
+  async attempt(
+    userId: string,
+    check: () => Promise<VerifyOutcome>,
+  ): Promise<VerifyOutcome | 'locked'> {
+    if (!(await this.limiter.reserve('second_factor', userId, LIMIT, 'counts')).granted) {
+      return 'locked';
+    }
+    let outcome: VerifyOutcome;
+    try {
+      outcome = await check();
+    } catch (error) {
+      await this.settle(userId, false);
+      throw error;
+    }
+    await this.settle(userId, outcome !== 'accepted');
+    return outcome;
   }
 
-  /** Decides the reserved attempt: only a code checked and refused counts (I5). */
-  settle(userId: string, failed: boolean): Promise<void> {
+  private settle(userId: string, failed: boolean): Promise<void> {
     return this.limiter.settle('second_factor', userId, LIMIT, failed);
   }
 

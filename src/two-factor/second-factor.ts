@@ -120,6 +120,8 @@ export interface SecondFactorMethod<
   Answer extends ChallengeAnswer = ChallengeAnswer,
 > extends SecondFactor<Answer> {
   readonly api: MethodApi;
+  /** False when configuration turns the method off: the registry leaves it out. */
+  readonly offered?: boolean;
   /** Setup's first step with the validated `api.begin.body`; nothing is in force yet. */
   beginSetup(user: SetupUser, input: object): Promise<object>;
   /** Sends setup's code again, for methods that send one. */

@@ -15,6 +15,7 @@ import {
 import { SecondFactorLockout } from './lockout.service';
 import { MethodPreference } from './method-preference.entity';
 import { MethodPreferenceService } from './method-preference.service';
+import { PasskeyModule } from './passkey/passkey.module';
 import { RecoveryCode } from './recovery/recovery-code.entity';
 import { TotpFactor } from './totp/totp-factor.entity';
 import { TotpService } from './totp/totp.service';
@@ -37,6 +38,7 @@ export class ExtraFactorsModule {}
     UsersModule,
     MailModule,
     RateLimitModule,
+    PasskeyModule,
   ],
   providers: [
     ...FACTOR_PROVIDERS,
@@ -47,7 +49,13 @@ export class ExtraFactorsModule {}
     SecondFactorLockout,
     MethodPreferenceService,
   ],
-  exports: [FactorRegistry, TwoFactorService, SecondFactorLockout, MethodPreferenceService],
+  exports: [
+    FactorRegistry,
+    TwoFactorService,
+    SecondFactorLockout,
+    MethodPreferenceService,
+    PasskeyModule,
+  ],
 })
 export class TwoFactorModule {
   /**

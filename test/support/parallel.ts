@@ -1,16 +1,19 @@
 import type { Response } from 'supertest';
 
-export interface ParallelRun {
-  responses: Response[];
+export interface ParallelRun<T = Response> {
+  responses: T[];
   /** The most requests that were in flight at one moment, as the client saw them. */
   maxInFlight: number;
 }
 
 /**
  * Sends every request at once, each on its own connection, and measures how many were in
- * flight together, so a race test can show that its requests really overlapped (B6).
+ * flight together, so a race test can show that its requests really overlapped (B6). The
+ * requests may also be service calls, each on its own pooled database connection.
  */
-export async function inParallel(requests: (() => PromiseLike<Response>)[]): Promise<ParallelRun> {
+export async function inParallel<T = Response>(
+  requests: (() => PromiseLike<T>)[],
+): Promise<ParallelRun<T>> {
   const spans: [number, number][] = [];
   const responses = await Promise.all(
     requests.map(async (send) => {
