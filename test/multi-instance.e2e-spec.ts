@@ -24,6 +24,7 @@ const databaseServer = process.env.E2E_DATABASE_URL;
 const redisUrl = process.env.E2E_REDIS_URL;
 const LIMIT = 5;
 const ADMIN = { email: 'multi-admin@example.com', password: 'multi admin password' };
+const PUBLIC_ORIGIN = 'http://localhost:8080';
 
 // Each test does a few dozen requests; the processes start once for the file.
 jest.setTimeout(60_000);
@@ -56,6 +57,8 @@ jest.setTimeout(60_000);
         ADMIN_PASSWORD: ADMIN.password,
         SMTP_URL: smtpUrl,
         TRUST_PROXY: 'loopback',
+        // Both instances sit behind one public address, the origin every panel POST names (A6).
+        PUBLIC_URL: PUBLIC_ORIGIN,
         RATE_LIMIT_PER_MINUTE: String(LIMIT),
       });
 
@@ -305,10 +308,12 @@ jest.setTimeout(60_000);
         return cookie.split(';')[0];
       };
       const first = await call(a, 'post', '/admin/login', { ip })
+        .set('Origin', PUBLIC_ORIGIN)
         .type('form')
         .send({ email: ADMIN.email, password: ADMIN.password })
         .expect(302);
       const second = await call(a, 'post', '/admin/login/code', { ip })
+        .set('Origin', PUBLIC_ORIGIN)
         .set('Cookie', cookieOf(first))
         .type('form')
         .send({ code: totpCode(adminSecret, Date.now(), 1) })
@@ -327,7 +332,10 @@ jest.setTimeout(60_000);
         );
         expect(emails).toContain(ADMIN.email);
       }
-      await call(b, 'get', '/admin/logout', { ip }).set('Cookie', cookie).expect(302);
+      await call(b, 'post', '/admin/logout', { ip })
+        .set('Origin', PUBLIC_ORIGIN)
+        .set('Cookie', cookie)
+        .expect(302);
       expect((await list(a)).status).toBe(401);
     });
   },
