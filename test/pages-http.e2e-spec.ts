@@ -1,4 +1,7 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { WebSession } from 'src/sessions/web-session.entity';
 import type { Repository } from 'typeorm';
@@ -176,5 +179,55 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     expect(refused.headers['content-type']).toMatch(/text\/html/);
     await browser.get('/account/security/devices/not-a-uuid/remove').expect(400);
     await t.http.get('/api/health').expect(200);
+  });
+});
+
+describe('Pages with a brand from configuration (BRAND_*)', () => {
+  let t: TestApp;
+  // A 1×1 PNG, as an operator's logo file.
+  const logo = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+    'base64',
+  );
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatekeeper-brand-'));
+    writeFileSync(join(dir, 'acme.png'), logo);
+    t = await startTestApp({
+      BRAND_NAME: 'Acme <Sign-in>',
+      BRAND_LOGO_FILE: join(dir, 'acme.png'),
+      BRAND_PRIMARY_COLOR: '#0A7D32',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("shows the name in the title and as the logo's alt text, serves the logo and favicon, and colours the stylesheet", async () => {
+    const page = await t.http.get('/').expect(200);
+    expect(page.text).toContain('<title>Sign in · Acme &lt;Sign-in&gt;</title>');
+    const [, logoPath] =
+      /<img src="(\/assets\/logo\.[0-9a-f]{12}\.png)" alt="Acme &lt;Sign-in&gt;"/.exec(page.text)!;
+    const served = await t.http.get(logoPath).expect(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['cache-control']).toContain('immutable');
+    expect(served.headers['content-security-policy']).toContain('sandbox');
+    expect(Buffer.from(served.body as Buffer).equals(logo)).toBe(true);
+    expect(page.text).toContain(`<link rel="icon" href="${logoPath}">`);
+
+    const [, stylesheet] = /href="(\/assets\/pages\.[0-9a-f]+\.css)"/.exec(page.text)!;
+    const css = await t.http.get(stylesheet).expect(200);
+    expect(css.text).toContain('--primary: #0a7d32;');
+    expect(css.text).not.toContain('#1f3fbf');
+    await t.http.get('/assets/logo.000000000000.png').expect(404);
+  });
+
+  it('the mails carry the brand name', async () => {
+    const { user } = await userWithMethods(t, ['email']);
+    const { mail } = t;
+    const before = mail.messages.length;
+    await startChallenge(t, user);
+    expect(mail.messages.length).toBe(before + 1);
+    expect(mail.messages.at(-1)!.subject).toMatch(/^Acme <Sign-in>: /);
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Application } from 'express';
@@ -13,7 +12,6 @@ import { translate, type Language } from './page-i18n';
  * views/partials, and `{{t "key"}}` for the catalogue.
  */
 const VIEWS = join(__dirname, 'views');
-const ASSETS = join(__dirname, 'assets');
 
 export function configureViews(app: Application): void {
   const engine = create(Handlebars.create());
@@ -38,7 +36,11 @@ export function configureViews(app: Application): void {
 export interface PageLocals {
   language: Language;
   product: string;
+  /** Paths under /assets (PageAssets); the logo may be an https URL. */
   stylesheet: string;
+  script: string;
+  icon: string;
+  logo?: string;
   csrfToken: string;
   titleKey: string;
   signedIn: boolean;
@@ -46,10 +48,3 @@ export interface PageLocals {
   /** Where the language switch comes back to. */
   back?: string;
 }
-
-/** The one stylesheet, named by its content so it can be cached for a year. */
-export const STYLESHEET = (() => {
-  const css = readFileSync(join(ASSETS, 'pages.css'));
-  const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);
-  return { css, path: `/assets/pages.${hash}.css`, name: `pages.${hash}.css` };
-})();
