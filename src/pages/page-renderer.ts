@@ -69,6 +69,19 @@ export class PageRenderer {
   }
 
   /**
+   * Runs a product call for a form: answers its refusal as the page words it (to show the form
+   * again with it), or undefined when the call went through.
+   */
+  async refusalOf(request: Request, work: () => Promise<unknown>): Promise<PageError | undefined> {
+    try {
+      await work();
+      return undefined;
+    } catch (error) {
+      return this.refusal(request, error);
+    }
+  }
+
+  /**
    * The product's refusal as the page words it; anything that is not a refusal is rethrown
    * for the filter (logged, 500).
    */
