@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { WebSession } from 'src/sessions/web-session.entity';
+import { UsersService } from 'src/users/users.service';
 import type { Repository } from 'typeorm';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -166,6 +167,55 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     expect(page.text).toContain(
       '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;quoted&quot;',
     );
+  });
+
+  it("mails in the user's language: a sign-in on the French pages mails the code in French, and the API's next ones stay French", async () => {
+    const { user, address } = await userWithMethods(t, ['email']);
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get('/').set('Accept-Language', 'fr-FR,fr;q=0.9').expect(200);
+    expect(form.text).toContain('<html lang="fr">');
+    await browser
+      .post('/sign-in')
+      .set('Accept-Language', 'fr-FR,fr;q=0.9')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+      .expect(303);
+    const french = t.mail.messages.findLast((mail) => mail.to.includes(address))!;
+    expect(french.subject).toBe('Gatekeeper: votre code de connexion');
+    expect(french.text).toContain('Votre code de connexion est');
+    expect(french.raw).toMatch(/<html lang=(3D)?"fr">/);
+
+    // Stored on the user: an API sign-in that names no language mails in French too.
+    t.clock.advance(61_000);
+    await startChallenge(t, user);
+    expect(t.mail.messages.at(-1)!.subject).toBe('Gatekeeper: votre code de connexion');
+  });
+
+  it("mails in the user's language: the API login's Accept-Language sets it, a language we lack changes nothing", async () => {
+    const { user, address } = await userWithMethods(t, ['email']);
+    const login = async (acceptLanguage?: string) => {
+      t.clock.advance(61_000);
+      const call = t.http.post('/api/auth/login');
+      if (acceptLanguage) void call.set('Accept-Language', acceptLanguage);
+      await call.send({ email: user.email, password: user.password }).expect(200);
+      return t.mail.messages.findLast((mail) => mail.to.includes(address))!.subject;
+    };
+    expect(await login()).toBe('Gatekeeper: your sign-in code');
+    expect(await login('fr-CA, fr;q=0.9, en;q=0.5')).toBe('Gatekeeper: votre code de connexion');
+    expect(await login('de-DE')).toBe('Gatekeeper: votre code de connexion');
+    expect(await login('en-GB')).toBe('Gatekeeper: your sign-in code');
+  });
+
+  it("mails in the user's language: the pages' language switch sets a signed-in user's", async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    const page = await browser.get('/account/security').expect(200);
+    await browser
+      .post('/language')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), language: 'fr', back: '/account/security' })
+      .expect(303);
+    expect((await t.app.get(UsersService).findById(user.id))!.locale).toBe('fr');
   });
 
   it('I5: bad input to a page answers a 4xx page, never a 5xx, and the API keeps its prefix', async () => {

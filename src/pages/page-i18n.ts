@@ -1,11 +1,10 @@
 import type { Request } from 'express';
+import { acceptedLanguage, type Language } from 'src/common/languages';
 
 /**
  * Every text the pages show, in English and French, from this one catalogue. `{name}` marks a
  * value filled in when the page is rendered (and escaped there like any other value).
  */
-export const LANGUAGES = ['en', 'fr'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 const en = {
   'lang.name': 'English',
@@ -398,9 +397,7 @@ export function translate(
 
 /** The language chosen on the page, else the browser's preferred one we have, else English. */
 export function languageOf(request: Request, chosen: Language | undefined): Language {
-  if (chosen) return chosen;
-  const accepted = request.acceptsLanguages(...LANGUAGES);
-  return accepted === 'fr' ? 'fr' : 'en';
+  return chosen ?? acceptedLanguage(request) ?? 'en';
 }
 
 /** Dates as the reader's language writes them, in UTC so tests and servers agree. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Application } from 'express';
 import Handlebars from 'handlebars';
 import { create } from 'hbs';
-import { translate, type Language } from './page-i18n';
+import type { Language } from 'src/common/languages';
+import { translate } from './page-i18n';
 
 /**
  * hbs, Express's Handlebars engine (Nest's MVC guide uses it), over the Handlebars the project
