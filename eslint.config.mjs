@@ -37,6 +37,16 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' browser scripts: plain scripts for the browser, outside the TypeScript project.
+    files: ['src/pages/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.browser,
+      sourceType: 'script',
+    },
+  },
+  {
     // supertest bodies are `any` by design; tests assert on them field by field.
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {

@@ -15,6 +15,8 @@ import { SmtpCapture } from './support/smtp-capture';
 import { closedPort } from './support/tcp';
 
 const TO = 'alice@example.com';
+// Never signed in: no language yet, so English.
+const ALICE = { email: TO };
 
 /** MailModule alone over a real config; no database, no HTTP. */
 async function startMail(env: Record<string, string> = {}) {
@@ -58,7 +60,7 @@ describe('Mail through an SMTP server', () => {
   beforeEach(() => capture.clear());
 
   it('delivers the email-method verification code', async () => {
-    await app.mail.sendEmailMethodVerificationCode(TO, '482913');
+    await app.mail.sendEmailMethodVerificationCode(ALICE, '482913');
     const mail = await capture.waitFor((m) => m.to.includes(TO));
     expect(mail.subject).toBe('Gatekeeper: your verification code');
     expect(mail.text).toContain('Your verification code is 482913');
@@ -69,8 +71,8 @@ describe('Mail through an SMTP server', () => {
   });
 
   it('delivers the sign-in code, and latestCodeFor reads the newest one', async () => {
-    await app.mail.sendLoginCode(TO, '111111');
-    await app.mail.sendLoginCode('Alice@Example.com', '222222');
+    await app.mail.sendLoginCode(ALICE, '111111');
+    await app.mail.sendLoginCode({ email: 'Alice@Example.com' }, '222222');
     expect(capture.messages.map((m) => m.subject)).toEqual([
       'Gatekeeper: your sign-in code',
       'Gatekeeper: your sign-in code',
@@ -83,31 +85,32 @@ describe('Mail through an SMTP server', () => {
   it.each([
     [
       'method enabled',
-      (mail: MailService) => mail.sendMethodEnabled(TO, 'email codes'),
+      (mail: MailService) => mail.sendMethodEnabled(ALICE, { name: 'email', label: 'email codes' }),
       'Gatekeeper: a two-factor method was turned on',
       'turned on for your account: email codes',
     ],
     [
       'method removed',
-      (mail: MailService) => mail.sendMethodRemoved(TO, 'authenticator app'),
+      (mail: MailService) =>
+        mail.sendMethodRemoved(ALICE, { name: 'totp', label: 'authenticator app' }),
       'Gatekeeper: a two-factor method was removed',
       'removed from your account: authenticator app',
     ],
     [
       'two-factor reset',
-      (mail: MailService) => mail.sendTwoFactorReset(TO),
+      (mail: MailService) => mail.sendTwoFactorReset(ALICE),
       'Gatekeeper: your two-factor authentication was reset',
       'An administrator reset your two-factor authentication',
     ],
     [
       'trusted device added',
-      (mail: MailService) => mail.sendTrustedDeviceAdded(TO, 'Firefox on Linux'),
+      (mail: MailService) => mail.sendTrustedDeviceAdded(ALICE, 'Firefox on Linux'),
       'Gatekeeper: a device was remembered',
       'remembered for your account: Firefox on Linux',
     ],
     [
       'recovery code used',
-      (mail: MailService) => mail.sendRecoveryCodeUsed(TO, 9),
+      (mail: MailService) => mail.sendRecoveryCodeUsed(ALICE, 9),
       'Gatekeeper: a recovery code was used',
       'Recovery codes left: 9',
     ],
@@ -126,7 +129,7 @@ describe('Mail without SMTP_URL', () => {
     const logs = captureLogs();
     const app = await startMail();
     try {
-      await app.mail.sendLoginCode(TO, '735102');
+      await app.mail.sendLoginCode(ALICE, '735102');
       const dir = join(app.varDir, 'mail');
       const files = readdirSync(dir);
       expect(files).toHaveLength(1);
@@ -154,7 +157,7 @@ describe('Mail without SMTP_URL', () => {
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     });
     try {
-      await app.mail.sendEmailMethodVerificationCode(TO, '917364');
+      await app.mail.sendEmailMethodVerificationCode(ALICE, '917364');
       const [file] = readdirSync(join(app.varDir, 'mail'));
       expect(readFileSync(join(app.varDir, 'mail', file), 'utf8')).toContain('917364');
       expect(logs.text()).toContain(
@@ -175,7 +178,7 @@ describe('Mail when the SMTP server is unavailable', () => {
     const app = await startMail({ SMTP_URL: `smtp://127.0.0.1:${port}` });
     try {
       const started = Date.now();
-      const sending = app.mail.sendLoginCode(TO, '305917');
+      const sending = app.mail.sendLoginCode(ALICE, '305917');
       await expect(sending).rejects.toBeInstanceOf(AppException);
       await expect(sending).rejects.toMatchObject({
         code: ErrorCode.MAIL_UNAVAILABLE,
@@ -185,7 +188,7 @@ describe('Mail when the SMTP server is unavailable', () => {
       expect(logs.errors()).toContain('ECONNREFUSED');
       expect(logs.text()).not.toContain('305917');
       // A notice follows a change already made: it is logged, never thrown.
-      await expect(app.mail.sendTwoFactorReset(TO)).resolves.toBeUndefined();
+      await expect(app.mail.sendTwoFactorReset(ALICE)).resolves.toBeUndefined();
       expect(logs.errors()).toMatch(/two-factor authentication was reset.*ECONNREFUSED/);
     } finally {
       await app.close();
@@ -202,7 +205,7 @@ describe('Mail when the SMTP server is unavailable', () => {
     const app = await startMail({ SMTP_URL: `smtp://127.0.0.1:${port}` });
     try {
       const started = Date.now();
-      await expect(app.mail.sendLoginCode(TO, '305917')).rejects.toMatchObject({
+      await expect(app.mail.sendLoginCode(ALICE, '305917')).rejects.toMatchObject({
         code: ErrorCode.MAIL_UNAVAILABLE,
       });
       expect(Date.now() - started).toBeLessThan(7_000);

@@ -1,6 +1,10 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { WebSession } from 'src/sessions/web-session.entity';
+import { UsersService } from 'src/users/users.service';
 import type { Repository } from 'typeorm';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -165,6 +169,55 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     );
   });
 
+  it("mails in the user's language: a sign-in on the French pages mails the code in French, and the API's next ones stay French", async () => {
+    const { user, address } = await userWithMethods(t, ['email']);
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get('/').set('Accept-Language', 'fr-FR,fr;q=0.9').expect(200);
+    expect(form.text).toContain('<html lang="fr">');
+    await browser
+      .post('/sign-in')
+      .set('Accept-Language', 'fr-FR,fr;q=0.9')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+      .expect(303);
+    const french = t.mail.messages.findLast((mail) => mail.to.includes(address))!;
+    expect(french.subject).toBe('Gatekeeper: votre code de connexion');
+    expect(french.text).toContain('Votre code de connexion est');
+    expect(french.raw).toMatch(/<html lang=(3D)?"fr">/);
+
+    // Stored on the user: an API sign-in that names no language mails in French too.
+    t.clock.advance(61_000);
+    await startChallenge(t, user);
+    expect(t.mail.messages.at(-1)!.subject).toBe('Gatekeeper: votre code de connexion');
+  });
+
+  it("mails in the user's language: the API login's Accept-Language sets it, a language we lack changes nothing", async () => {
+    const { user, address } = await userWithMethods(t, ['email']);
+    const login = async (acceptLanguage?: string) => {
+      t.clock.advance(61_000);
+      const call = t.http.post('/api/auth/login');
+      if (acceptLanguage) void call.set('Accept-Language', acceptLanguage);
+      await call.send({ email: user.email, password: user.password }).expect(200);
+      return t.mail.messages.findLast((mail) => mail.to.includes(address))!.subject;
+    };
+    expect(await login()).toBe('Gatekeeper: your sign-in code');
+    expect(await login('fr-CA, fr;q=0.9, en;q=0.5')).toBe('Gatekeeper: votre code de connexion');
+    expect(await login('de-DE')).toBe('Gatekeeper: votre code de connexion');
+    expect(await login('en-GB')).toBe('Gatekeeper: your sign-in code');
+  });
+
+  it("mails in the user's language: the pages' language switch sets a signed-in user's", async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    const page = await browser.get('/account/security').expect(200);
+    await browser
+      .post('/language')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), language: 'fr', back: '/account/security' })
+      .expect(303);
+    expect((await t.app.get(UsersService).findById(user.id))!.locale).toBe('fr');
+  });
+
   it('I5: bad input to a page answers a 4xx page, never a 5xx, and the API keeps its prefix', async () => {
     const browser = request.agent(t.app.getHttpServer());
     const token = csrfOf((await browser.get('/').expect(200)).text);
@@ -176,5 +229,55 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     expect(refused.headers['content-type']).toMatch(/text\/html/);
     await browser.get('/account/security/devices/not-a-uuid/remove').expect(400);
     await t.http.get('/api/health').expect(200);
+  });
+});
+
+describe('Pages with a brand from configuration (BRAND_*)', () => {
+  let t: TestApp;
+  // A 1×1 PNG, as an operator's logo file.
+  const logo = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+    'base64',
+  );
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatekeeper-brand-'));
+    writeFileSync(join(dir, 'acme.png'), logo);
+    t = await startTestApp({
+      BRAND_NAME: 'Acme <Sign-in>',
+      BRAND_LOGO_FILE: join(dir, 'acme.png'),
+      BRAND_PRIMARY_COLOR: '#0A7D32',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("shows the name in the title and as the logo's alt text, serves the logo and favicon, and colours the stylesheet", async () => {
+    const page = await t.http.get('/').expect(200);
+    expect(page.text).toContain('<title>Sign in · Acme &lt;Sign-in&gt;</title>');
+    const [, logoPath] =
+      /<img src="(\/assets\/logo\.[0-9a-f]{12}\.png)" alt="Acme &lt;Sign-in&gt;"/.exec(page.text)!;
+    const served = await t.http.get(logoPath).expect(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['cache-control']).toContain('immutable');
+    expect(served.headers['content-security-policy']).toContain('sandbox');
+    expect(Buffer.from(served.body as Buffer).equals(logo)).toBe(true);
+    expect(page.text).toContain(`<link rel="icon" href="${logoPath}">`);
+
+    const [, stylesheet] = /href="(\/assets\/pages\.[0-9a-f]+\.css)"/.exec(page.text)!;
+    const css = await t.http.get(stylesheet).expect(200);
+    expect(css.text).toContain('--primary: #0a7d32;');
+    expect(css.text).not.toContain('#1f3fbf');
+    await t.http.get('/assets/logo.000000000000.png').expect(404);
+  });
+
+  it('the mails carry the brand name', async () => {
+    const { user } = await userWithMethods(t, ['email']);
+    const { mail } = t;
+    const before = mail.messages.length;
+    await startChallenge(t, user);
+    expect(mail.messages.length).toBe(before + 1);
+    expect(mail.messages.at(-1)!.subject).toMatch(/^Acme <Sign-in>: /);
   });
 });

@@ -21,6 +21,20 @@ describe('Start-up and shutdown', () => {
     expect(run.stdout).not.toContain('Listening');
   });
 
+  it('refuses to start, in one line, with a primary colour that is not hex or too light for text on white', async () => {
+    const run = await runMainUntilExit({
+      GATEKEEPER_VAR_DIR: varDir(),
+      BRAND_PRIMARY_COLOR: '#ffcc00',
+    });
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /BRAND_PRIMARY_COLOR #ffcc00 has a contrast of 1\.\d\d:1 on white; WCAG AA needs 4\.5:1 for text: choose a darker colour/,
+    );
+    expect(run.stdout).not.toContain('Listening');
+  });
+
   it('exits non-zero with one clear line, no stack trace, when the database cannot be reached', async () => {
     const run = await runMainUntilExit({
       GATEKEEPER_VAR_DIR: varDir(),

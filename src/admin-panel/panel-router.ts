@@ -46,6 +46,8 @@ export function panelRouter(options: {
   store: WebSessionStore;
   productName: string;
   publicUrl: string;
+  /** BRAND_LOGO_URL's origin, when the logo is not served from here. */
+  logoOrigin?: string;
   secret: Buffer;
 }): Router {
   const router = Router();
@@ -61,7 +63,7 @@ export function panelRouter(options: {
           // (fonts.googleapis.com simply fails).
           'script-src': ["'self'", (_request, response) => scriptNonceOf(response as Response)],
           'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:'],
+          'img-src': ["'self'", 'data:', ...(options.logoOrigin ? [options.logoOrigin] : [])],
           'connect-src': ["'self'"],
           'form-action': ["'self'"],
           'frame-ancestors': ["'none'"],

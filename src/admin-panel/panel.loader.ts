@@ -42,7 +42,13 @@ export class PanelLoader implements OnModuleInit {
       logoutPath: '/admin/logout',
       componentLoader,
       resources: panelResources(this.adminjs, this.gateway, confirmRecordAction),
-      branding: { companyName: this.config.productName, withMadeWithLove: false },
+      // The pages' brand (BRAND_*): without a logo AdminJS shows the name instead of its own logo.
+      branding: {
+        companyName: this.config.productName,
+        logo: this.config.brand.logo?.url ?? false,
+        favicon: this.config.brand.icon.path,
+        withMadeWithLove: false,
+      },
       locale: { language: 'en', translations: { en: panelTranslations } },
       settings: { defaultPerPage: 20 },
     });
@@ -55,6 +61,7 @@ export class PanelLoader implements OnModuleInit {
       store: this.store,
       productName: this.config.productName,
       publicUrl: this.config.publicUrl,
+      logoOrigin: this.config.brand.logo?.origin,
       secret: this.config.jwtSecret,
     });
     AdminJSExpress.buildRouter(admin, router);

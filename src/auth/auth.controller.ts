@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBody,
   ApiExtraModels,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
@@ -10,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, Public } from 'src/access/access.decorators';
+import { acceptedLanguage } from 'src/common/languages';
 import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { readCookie } from 'src/common/http/cookies';
@@ -51,6 +53,12 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
+  @ApiHeader({
+    name: 'Accept-Language',
+    required: false,
+    description:
+      "The user's mails from now on are written in the first of `en`, `fr` it names; without one, they stay as they were (English at first).",
+  })
   @ApiOkResponse({
     description:
       '`authenticated` when no second factor is needed (none configured and none required, or a trusted device); ' +
@@ -66,7 +74,7 @@ export class AuthController {
   login(@Req() request: Request & { user: User }): Promise<LoginAnswer> {
     const body = request.body as LoginDto;
     const deviceToken = body.deviceToken ?? readCookie(request, DEVICE_COOKIE);
-    return this.auth.continueLogin(request.user, deviceToken);
+    return this.auth.continueLogin(request.user, deviceToken, acceptedLanguage(request));
   }
 
   /** The challenge token travels in the body: it is not a session and opens nothing else. */

@@ -3,6 +3,7 @@ import { challengeExpired, TokensService } from 'src/access/tokens.service';
 import { AuditService } from 'src/audit/audit.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import type { Language } from 'src/common/languages';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { DevicesService } from 'src/devices/devices.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
@@ -53,8 +54,17 @@ export class AuthService {
   /**
    * After the password: a trusted device of this user skips the second factor (D3, D5); a user
    * with methods gets a challenge; one without, under a mandatory policy, a setup token.
+   * `language`, when the client said one, becomes the user's: this sign-in's mails use it.
    */
-  async continueLogin(user: User, deviceToken: string | undefined): Promise<LoginAnswer> {
+  async continueLogin(
+    user: User,
+    deviceToken: string | undefined,
+    language?: Language,
+  ): Promise<LoginAnswer> {
+    if (language && language !== user.locale) {
+      await this.users.setLocale(user.id, language);
+      user.locale = language;
+    }
     try {
       return await this.answerLogin(user, deviceToken);
     } catch (error) {

@@ -165,10 +165,7 @@ export class ChallengesService {
     if (!(await this.complete(challengeId))) throw invalidCode();
     await this.audit.record({ type: 'two_factor.succeeded', user, factor: factorName, client });
     if (factor === this.factors.recovery) {
-      await this.mail.sendRecoveryCodeUsed(
-        user.email,
-        await this.factors.recovery.remaining(user.id),
-      );
+      await this.mail.sendRecoveryCodeUsed(user, await this.factors.recovery.remaining(user.id));
     } else {
       await this.preferences.recordUse(user.id, factorName);
     }

@@ -122,6 +122,6 @@ export class MethodSettingsService {
       factor: method.name,
       client,
     });
-    await this.mail.sendMethodRemoved(user.email, method.label);
+    await this.mail.sendMethodRemoved(user, method);
   }
 }

@@ -79,7 +79,7 @@ export class MethodSetupService {
       factor: method.name,
       client,
     });
-    await this.mail.sendMethodEnabled(user.email, method.label);
+    await this.mail.sendMethodEnabled(user, method);
     if (caller.tokenKind !== 'setup') return answer;
     // S7: a setup token's first method completes its sign-in with a full session, once.
     if (!(await this.challenges.complete(caller.sessionId))) throw setupSpent();

@@ -26,6 +26,6 @@ export class TwoFactorResetService {
     await this.twoFactor.reset(user.id, (manager) => this.devices.revokeAll(user.id, manager));
     await this.sessions.endAll(user.id);
     await this.audit.record({ type: 'two_factor.reset', user, actorId: admin.userId, client });
-    await this.mail.sendTwoFactorReset(user.email);
+    await this.mail.sendTwoFactorReset(user);
   }
 }

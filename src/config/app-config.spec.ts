@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -253,5 +253,77 @@ describe('loadConfig: the WebAuthn relying party', () => {
     const message = problemsOf({ PUBLIC_URL: 'auth.example.com' });
     expect(message).toContain('PUBLIC_URL must be an http(s) URL');
     expect(message).not.toContain('WEBAUTHN');
+  });
+});
+
+describe('loadConfig: branding (BRAND_*)', () => {
+  const base = () => ({ GATEKEEPER_VAR_DIR: varDir() });
+
+  it('defaults to Gatekeeper in its blue, with a favicon in that colour and no logo', () => {
+    const config = loadConfig(base());
+    expect(config.productName).toBe('Gatekeeper');
+    expect(config.brand.primaryColor).toBe('#1f3fbf');
+    expect(config.brand.logo).toBeUndefined();
+    expect(config.brand.icon.path).toMatch(/^\/assets\/icon\.[0-9a-f]{12}\.svg$/);
+    expect(config.brand.icon.body.toString()).toContain('fill="#1f3fbf"');
+  });
+
+  it('takes BRAND_NAME before the older PRODUCT_NAME, and a 3- or 6-digit hex colour in any case', () => {
+    const config = loadConfig({
+      ...base(),
+      BRAND_NAME: 'Acme',
+      PRODUCT_NAME: 'Old',
+      BRAND_PRIMARY_COLOR: '#0A7D32',
+    });
+    expect(config.productName).toBe('Acme');
+    expect(config.brand.primaryColor).toBe('#0a7d32');
+    expect(loadConfig({ ...base(), BRAND_PRIMARY_COLOR: '#036' }).brand.primaryColor).toBe(
+      '#003366',
+    );
+  });
+
+  it('refuses a colour that is not hex, and one under 4.5:1 on white (WCAG AA), saying its ratio', () => {
+    for (const color of ['blue', '#12345', '1f3fbf', '#1f3fbg']) {
+      expect(() => loadConfig({ ...base(), BRAND_PRIMARY_COLOR: color })).toThrow(
+        /BRAND_PRIMARY_COLOR must be a hex colour such as #1f3fbf/,
+      );
+    }
+    expect(() => loadConfig({ ...base(), BRAND_PRIMARY_COLOR: '#777777' })).toThrow(
+      /BRAND_PRIMARY_COLOR #777777 has a contrast of 4\.48:1 on white; WCAG AA needs 4\.5:1/,
+    );
+    expect(loadConfig({ ...base(), BRAND_PRIMARY_COLOR: '#767676' }).brand.primaryColor).toBe(
+      '#767676',
+    );
+  });
+
+  it('serves a logo file under a content-hashed name, and takes an https logo URL with its origin for the CSP', () => {
+    const dir = varDir();
+    const file = join(dir, 'logo.svg');
+    writeFileSync(file, '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const withFile = loadConfig({ ...base(), BRAND_LOGO_FILE: file }).brand;
+    expect(withFile.logo?.url).toMatch(/^\/assets\/logo\.[0-9a-f]{12}\.svg$/);
+    expect(withFile.logoFile?.contentType).toBe('image/svg+xml');
+    expect(withFile.icon).toBe(withFile.logoFile);
+    const withUrl = loadConfig({ ...base(), BRAND_LOGO_URL: 'https://cdn.example.com/acme.svg' });
+    expect(withUrl.brand.logo).toEqual({
+      url: 'https://cdn.example.com/acme.svg',
+      origin: 'https://cdn.example.com',
+    });
+  });
+
+  it('refuses a logo it cannot serve safely: plain http, a missing file, another type, both at once', () => {
+    const problems = (env: Record<string, string>) => () => loadConfig({ ...base(), ...env });
+    expect(problems({ BRAND_LOGO_URL: 'http://example.com/logo.png' })).toThrow(
+      /BRAND_LOGO_URL must be an https URL/,
+    );
+    expect(problems({ BRAND_LOGO_FILE: '/nonexistent/logo.png' })).toThrow(
+      /BRAND_LOGO_FILE \/nonexistent\/logo\.png cannot be read/,
+    );
+    expect(problems({ BRAND_LOGO_FILE: '/etc/hostname' })).toThrow(
+      /BRAND_LOGO_FILE must be one of/,
+    );
+    expect(
+      problems({ BRAND_LOGO_FILE: '/x.png', BRAND_LOGO_URL: 'https://example.com/x.png' }),
+    ).toThrow(/not both/);
   });
 });

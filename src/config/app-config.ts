@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { domainToASCII } from 'node:url';
+import { parseBranding, type Branding } from './branding';
 
 export type DatabaseKind = 'sqlite' | 'mariadb';
 
@@ -21,8 +22,10 @@ export interface AppConfig {
   database: DatabaseConfig;
   smtpUrl?: string;
   mailFrom: string;
-  /** Shown in mails and as the authenticator-app issuer. */
+  /** BRAND_NAME: the pages', the panel's and the mails' name, and the authenticator-app issuer. */
   productName: string;
+  /** The pages' and the panel's logo and colour. */
+  brand: Branding;
   /** Where people reach the product, for links in mails. */
   publicUrl: string;
   /** Unset when passkeys are off: no WEBAUTHN_* set and PUBLIC_URL cannot be the relying party. */
@@ -111,7 +114,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!parsedPublicUrl) {
     problems.push('PUBLIC_URL must be an http(s) URL such as https://auth.example.com');
   }
-  const productName = blankToUndefined(env.PRODUCT_NAME) ?? 'Gatekeeper';
+  // PRODUCT_NAME is BRAND_NAME's older name, still read.
+  const productName =
+    blankToUndefined(env.BRAND_NAME) ?? blankToUndefined(env.PRODUCT_NAME) ?? 'Gatekeeper';
+  const brand = parseBranding(env, problems);
   const { webauthn, webauthnUnavailable } = parseWebAuthnOrOff(
     env,
     parsedPublicUrl,
@@ -159,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl,
     mailFrom: blankToUndefined(env.MAIL_FROM) ?? 'Gatekeeper <no-reply@localhost>',
     productName,
+    brand,
     publicUrl,
     webauthn,
     webauthnUnavailable,

@@ -41,7 +41,7 @@ export class DevicesService {
       }),
     );
     await this.audit.record({ type: 'trusted_device.added', user, detail: device.name, client });
-    await this.mail.sendTrustedDeviceAdded(user.email, device.name);
+    await this.mail.sendTrustedDeviceAdded(user, device.name);
     return { token, device };
   }
 

@@ -6,6 +6,8 @@ import type { AppConfig } from 'src/config/app-config';
 import { MailService } from './mail.service';
 
 const TO = 'alice@example.com';
+// Never signed in: no language yet, so English.
+const ALICE = { email: TO };
 // Characters that mean something in HTML, to prove config values are escaped too.
 const config = {
   productName: 'Acme & <Co>',
@@ -38,45 +40,45 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'email method verification code',
-    send: (mail) => mail.sendEmailMethodVerificationCode(TO, '123456'),
+    send: (mail) => mail.sendEmailMethodVerificationCode(ALICE, '123456'),
     subject: 'your verification code',
     says: 'confirm this address',
     code: '123456',
   },
   {
     name: 'sign-in code',
-    send: (mail) => mail.sendLoginCode(TO, '654321'),
+    send: (mail) => mail.sendLoginCode(ALICE, '654321'),
     subject: 'your sign-in code',
     says: 'change your password',
     code: '654321',
   },
   {
     name: 'method enabled',
-    send: (mail) => mail.sendMethodEnabled(TO, 'authenticator app'),
+    send: (mail) => mail.sendMethodEnabled(ALICE, { name: 'totp', label: 'authenticator app' }),
     subject: 'a two-factor method was turned on',
     says: 'authenticator app',
   },
   {
     name: 'method removed',
-    send: (mail) => mail.sendMethodRemoved(TO, 'email codes'),
+    send: (mail) => mail.sendMethodRemoved(ALICE, { name: 'email', label: 'email codes' }),
     subject: 'a two-factor method was removed',
     says: 'email codes',
   },
   {
     name: 'two-factor reset',
-    send: (mail) => mail.sendTwoFactorReset(TO),
+    send: (mail) => mail.sendTwoFactorReset(ALICE),
     subject: 'your two-factor authentication was reset',
     says: 'An administrator reset your two-factor authentication',
   },
   {
     name: 'trusted device added',
-    send: (mail) => mail.sendTrustedDeviceAdded(TO, 'Firefox on Linux'),
+    send: (mail) => mail.sendTrustedDeviceAdded(ALICE, 'Firefox on Linux'),
     subject: 'a device was remembered',
     says: 'Firefox on Linux',
   },
   {
     name: 'recovery code used',
-    send: (mail) => mail.sendRecoveryCodeUsed(TO, 7),
+    send: (mail) => mail.sendRecoveryCodeUsed(ALICE, 7),
     subject: 'a recovery code was used',
     says: 'Recovery codes left: 7',
   },
@@ -123,9 +125,39 @@ describe('MailService', () => {
     }
   });
 
+  it("writes in the recipient's language: French for locale fr, with the method's French name", async () => {
+    const { mail, sent } = setUp();
+    await mail.sendLoginCode({ email: TO, locale: 'fr' }, '654321');
+    expect(sent[0].subject).toBe('Acme & <Co>: votre code de connexion');
+    expect(sent[0].text).toContain('Votre code de connexion est 654321');
+    expect(sent[0].html).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    await mail.sendMethodEnabled(
+      { email: TO, locale: 'fr' },
+      { name: 'totp', label: 'authenticator app' },
+    );
+    expect(sent[1].text).toContain("activé pour votre compte : application d'authentification.");
+    // A method without a French name keeps its own label.
+    await mail.sendMethodRemoved(
+      { email: TO, locale: 'fr' },
+      { name: 'fake', label: 'fake factor' },
+    );
+    expect(sent[2].text).toContain('retiré de votre compte : fake factor.');
+  });
+
+  it('writes English when the recipient has no language, or one the mails lack', async () => {
+    const { mail, sent } = setUp();
+    for (const locale of [null, undefined, 'de']) {
+      await mail.sendLoginCode({ email: TO, locale }, '654321');
+    }
+    expect(sent.map((message) => message.subject)).toEqual(
+      Array(3).fill('Acme & <Co>: your sign-in code'),
+    );
+    expect(sent[0].html).toMatch(/^<!doctype html>\n<html lang="en">/);
+  });
+
   it('escapes HTML in variables and keeps them as typed in the text', async () => {
     const { mail, sent } = setUp();
-    await mail.sendTrustedDeviceAdded(TO, '<img src=x onerror="alert(1)">');
+    await mail.sendTrustedDeviceAdded(ALICE, '<img src=x onerror="alert(1)">');
     expect(sent[0].html).toContain('&lt;img src&#x3D;x onerror&#x3D;&quot;alert(1)&quot;&gt;');
     expect(sent[0].html).not.toContain('<img');
     expect(sent[0].text).toContain('<img src=x onerror="alert(1)">');
@@ -135,7 +167,7 @@ describe('MailService', () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const { mail } = setUp(() => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:25')));
-      const sending = mail.sendLoginCode(TO, '246810');
+      const sending = mail.sendLoginCode(ALICE, '246810');
       await expect(sending).rejects.toBeInstanceOf(AppException);
       await expect(sending).rejects.toMatchObject({ code: ErrorCode.MAIL_UNAVAILABLE });
       const logged = errors.mock.calls.flat().join('\n');

@@ -8,7 +8,26 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
-import { MAIL_TEMPLATES, type RenderedMail } from './mail.templates';
+import { isLanguage } from 'src/common/languages';
+import { MAIL_TEMPLATES, METHOD_NAMES, type RenderedMail } from './mail.templates';
+
+/** Who a mail goes to, and in which language (a user's `locale`). */
+export interface Recipient {
+  email: string;
+  locale?: string | null;
+}
+
+/** A second factor as the mails name it (SecondFactorMethod's name and label). */
+export interface MailMethod {
+  name: string;
+  label: string;
+}
+
+type Write = (templates: (typeof MAIL_TEMPLATES)['en']) => RenderedMail;
+
+function methodName({ locale }: Recipient, method: MailMethod): string {
+  return (isLanguage(locale) ? METHOD_NAMES[locale][method.name] : undefined) ?? method.label;
+}
 
 /** Decides what each mail says; MailModule's transport only carries it. */
 @Injectable()
@@ -20,49 +39,50 @@ export class MailService {
     private readonly mailer: MailerService,
   ) {}
 
-  sendEmailMethodVerificationCode(to: string, code: string): Promise<void> {
-    return this.send(to, MAIL_TEMPLATES.emailMethodVerificationCode({ ...this.branding(), code }));
+  sendEmailMethodVerificationCode(to: Recipient, code: string): Promise<void> {
+    return this.send(to, (mail) => mail.emailMethodVerificationCode({ ...this.branding(), code }));
   }
 
-  sendLoginCode(to: string, code: string): Promise<void> {
-    return this.send(to, MAIL_TEMPLATES.loginCode({ ...this.branding(), code }));
+  sendLoginCode(to: Recipient, code: string): Promise<void> {
+    return this.send(to, (mail) => mail.loginCode({ ...this.branding(), code }));
   }
 
   // Notices (L3) follow a change that has already happened: a mail outage must not undo it or
   // fail the request, so they never throw; the failure is logged by `send`.
 
-  /** `method` as a person reads it: "authenticator app". */
-  sendMethodEnabled(to: string, method: string): Promise<void> {
-    const context = { ...this.branding(), method };
-    return this.notice(to, MAIL_TEMPLATES.methodEnabled(context));
+  sendMethodEnabled(to: Recipient, method: MailMethod): Promise<void> {
+    const context = { ...this.branding(), method: methodName(to, method) };
+    return this.notice(to, (mail) => mail.methodEnabled(context));
   }
 
-  sendMethodRemoved(to: string, method: string): Promise<void> {
-    const context = { ...this.branding(), method };
-    return this.notice(to, MAIL_TEMPLATES.methodRemoved(context));
+  sendMethodRemoved(to: Recipient, method: MailMethod): Promise<void> {
+    const context = { ...this.branding(), method: methodName(to, method) };
+    return this.notice(to, (mail) => mail.methodRemoved(context));
   }
 
-  sendTwoFactorReset(to: string): Promise<void> {
-    return this.notice(to, MAIL_TEMPLATES.twoFactorReset(this.branding()));
+  sendTwoFactorReset(to: Recipient): Promise<void> {
+    return this.notice(to, (mail) => mail.twoFactorReset(this.branding()));
   }
 
-  sendTrustedDeviceAdded(to: string, deviceName: string): Promise<void> {
-    return this.notice(to, MAIL_TEMPLATES.trustedDeviceAdded({ ...this.branding(), deviceName }));
+  sendTrustedDeviceAdded(to: Recipient, deviceName: string): Promise<void> {
+    return this.notice(to, (mail) => mail.trustedDeviceAdded({ ...this.branding(), deviceName }));
   }
 
-  sendRecoveryCodeUsed(to: string, remaining: number): Promise<void> {
-    return this.notice(to, MAIL_TEMPLATES.recoveryCodeUsed({ ...this.branding(), remaining }));
+  sendRecoveryCodeUsed(to: Recipient, remaining: number): Promise<void> {
+    return this.notice(to, (mail) => mail.recoveryCodeUsed({ ...this.branding(), remaining }));
   }
 
   private branding() {
     return { productName: this.config.productName, publicUrl: this.config.publicUrl };
   }
 
-  private async notice(to: string, mail: RenderedMail): Promise<void> {
-    await this.send(to, mail).catch(() => undefined);
+  private async notice(to: Recipient, write: Write): Promise<void> {
+    await this.send(to, write).catch(() => undefined);
   }
 
-  private async send(to: string, mail: RenderedMail): Promise<void> {
+  /** Written in the recipient's language (English until they chose one), then sent. */
+  private async send({ email: to, locale }: Recipient, write: Write): Promise<void> {
+    const mail = write(MAIL_TEMPLATES[isLanguage(locale) ? locale : 'en']);
     try {
       const info = (await this.mailer.sendMail({ to, ...mail })) as StreamTransport.SentMessageInfo;
       if (!this.config.smtpUrl) await this.keepOnDisk(to, mail, info.message);

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import type { Language } from 'src/common/languages';
 
 /** What every message knows besides its own fields; from config. */
 export interface Branding {
@@ -25,27 +26,26 @@ const TEXT_FOOTER = `\n\n-- \n{{productName}} · {{publicUrl}}\n`;
  * as typed in the subject and text; `strict` makes a missing variable throw instead of
  * silently sending a blank.
  */
-function template<Fields>(source: {
-  subject: string;
-  html: string;
-  text: string;
-}): Template<Fields> {
+function template<Fields>(
+  language: Language,
+  source: { subject: string; html: string; text: string },
+): Template<Fields> {
   const subject = handlebars.compile(`{{productName}}: ${source.subject}`, {
     noEscape: true,
     strict: true,
   });
   const html = handlebars.compile(
-    `<!doctype html>\n<html><body style="font-family:sans-serif">\n${source.html}\n${HTML_FOOTER}\n</body></html>\n`,
+    `<!doctype html>\n<html lang="${language}"><body style="font-family:sans-serif">\n${source.html}\n${HTML_FOOTER}\n</body></html>\n`,
     { strict: true },
   );
   const text = handlebars.compile(source.text + TEXT_FOOTER, { noEscape: true, strict: true });
   return (context) => ({ subject: subject(context), html: html(context), text: text(context) });
 }
 
-const IF_NOT_YOU = "If this wasn't you, change your password and tell your administrator.";
+const IF_NOT_YOU_EN = "If this wasn't you, change your password and tell your administrator.";
 
-export const MAIL_TEMPLATES = {
-  emailMethodVerificationCode: template<{ code: string }>({
+const en = {
+  emailMethodVerificationCode: template<{ code: string }>('en', {
     subject: 'your verification code',
     text: `Your verification code is {{code}}
 
@@ -58,7 +58,7 @@ If you did not ask for it, ignore this email.`,
 <p>If you did not ask for it, ignore this email.</p>`,
   }),
 
-  loginCode: template<{ code: string }>({
+  loginCode: template<{ code: string }>('en', {
     subject: 'your sign-in code',
     text: `Your sign-in code is {{code}}
 
@@ -71,25 +71,25 @@ If this wasn't you, someone knows your password: change your password at {{publi
 <p>If this wasn't you, someone knows your password: change your password at <a href="{{publicUrl}}">{{publicUrl}}</a>.</p>`,
   }),
 
-  methodEnabled: template<{ method: string }>({
+  methodEnabled: template<{ method: string }>('en', {
     subject: 'a two-factor method was turned on',
     text: `A second factor was turned on for your account: {{method}}.
 
-${IF_NOT_YOU}`,
+${IF_NOT_YOU_EN}`,
     html: `<p>A second factor was turned on for your account: <strong>{{method}}</strong>.</p>
-<p>${IF_NOT_YOU}</p>`,
+<p>${IF_NOT_YOU_EN}</p>`,
   }),
 
-  methodRemoved: template<{ method: string }>({
+  methodRemoved: template<{ method: string }>('en', {
     subject: 'a two-factor method was removed',
     text: `A second factor was removed from your account: {{method}}.
 
-${IF_NOT_YOU}`,
+${IF_NOT_YOU_EN}`,
     html: `<p>A second factor was removed from your account: <strong>{{method}}</strong>.</p>
-<p>${IF_NOT_YOU}</p>`,
+<p>${IF_NOT_YOU_EN}</p>`,
   }),
 
-  twoFactorReset: template<object>({
+  twoFactorReset: template<object>('en', {
     subject: 'your two-factor authentication was reset',
     text: `An administrator reset your two-factor authentication. Your second factors, recovery codes and remembered devices were removed, and you were signed out everywhere.
 
@@ -101,24 +101,123 @@ If you did not expect this, contact your administrator.`,
 <p>If you did not expect this, contact your administrator.</p>`,
   }),
 
-  trustedDeviceAdded: template<{ deviceName: string }>({
+  trustedDeviceAdded: template<{ deviceName: string }>('en', {
     subject: 'a device was remembered',
     text: `A device was remembered for your account: {{deviceName}}.
 
 For 30 days, signing in from it asks only for your password.
 
-${IF_NOT_YOU}`,
+${IF_NOT_YOU_EN}`,
     html: `<p>A device was remembered for your account: <strong>{{deviceName}}</strong>.</p>
 <p>For 30 days, signing in from it asks only for your password.</p>
-<p>${IF_NOT_YOU}</p>`,
+<p>${IF_NOT_YOU_EN}</p>`,
   }),
 
-  recoveryCodeUsed: template<{ remaining: number }>({
+  recoveryCodeUsed: template<{ remaining: number }>('en', {
     subject: 'a recovery code was used',
     text: `A recovery code was used to sign in to your account. Recovery codes left: {{remaining}}.
 
-${IF_NOT_YOU}`,
+${IF_NOT_YOU_EN}`,
     html: `<p>A recovery code was used to sign in to your account. Recovery codes left: <strong>{{remaining}}</strong>.</p>
-<p>${IF_NOT_YOU}</p>`,
+<p>${IF_NOT_YOU_EN}</p>`,
   }),
+};
+
+const IF_NOT_YOU_FR =
+  "Si ce n'était pas vous, changez votre mot de passe et prévenez votre administrateur.";
+
+const fr: typeof en = {
+  emailMethodVerificationCode: template<{ code: string }>('fr', {
+    subject: 'votre code de vérification',
+    text: `Votre code de vérification est {{code}}
+
+Saisissez-le dans {{productName}} pour confirmer cette adresse pour la connexion en deux étapes. Il est valable 10 minutes.
+
+Si vous ne l'avez pas demandé, ignorez ce courriel.`,
+    html: `<p>Votre code de vérification est</p>
+<p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>
+<p>Saisissez-le dans {{productName}} pour confirmer cette adresse pour la connexion en deux étapes. Il est valable 10 minutes.</p>
+<p>Si vous ne l'avez pas demandé, ignorez ce courriel.</p>`,
+  }),
+
+  loginCode: template<{ code: string }>('fr', {
+    subject: 'votre code de connexion',
+    text: `Votre code de connexion est {{code}}
+
+Il est valable 10 minutes.
+
+Si ce n'était pas vous, quelqu'un connaît votre mot de passe : changez-le sur {{publicUrl}}.`,
+    html: `<p>Votre code de connexion est</p>
+<p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>
+<p>Il est valable 10 minutes.</p>
+<p>Si ce n'était pas vous, quelqu'un connaît votre mot de passe : changez-le sur <a href="{{publicUrl}}">{{publicUrl}}</a>.</p>`,
+  }),
+
+  methodEnabled: template<{ method: string }>('fr', {
+    subject: 'une méthode de connexion en deux étapes a été activée',
+    text: `Un second facteur a été activé pour votre compte : {{method}}.
+
+${IF_NOT_YOU_FR}`,
+    html: `<p>Un second facteur a été activé pour votre compte : <strong>{{method}}</strong>.</p>
+<p>${IF_NOT_YOU_FR}</p>`,
+  }),
+
+  methodRemoved: template<{ method: string }>('fr', {
+    subject: 'une méthode de connexion en deux étapes a été retirée',
+    text: `Un second facteur a été retiré de votre compte : {{method}}.
+
+${IF_NOT_YOU_FR}`,
+    html: `<p>Un second facteur a été retiré de votre compte : <strong>{{method}}</strong>.</p>
+<p>${IF_NOT_YOU_FR}</p>`,
+  }),
+
+  twoFactorReset: template<object>('fr', {
+    subject: 'votre authentification à deux facteurs a été réinitialisée',
+    text: `Un administrateur a réinitialisé votre authentification à deux facteurs. Vos seconds facteurs, codes de récupération et appareils mémorisés ont été supprimés, et vous avez été déconnecté partout.
+
+Connectez-vous sur {{publicUrl}} pour configurer de nouveau l'authentification à deux facteurs.
+
+Si vous ne vous y attendiez pas, contactez votre administrateur.`,
+    html: `<p>Un administrateur a réinitialisé votre authentification à deux facteurs. Vos seconds facteurs, codes de récupération et appareils mémorisés ont été supprimés, et vous avez été déconnecté partout.</p>
+<p>Connectez-vous sur <a href="{{publicUrl}}">{{publicUrl}}</a> pour configurer de nouveau l'authentification à deux facteurs.</p>
+<p>Si vous ne vous y attendiez pas, contactez votre administrateur.</p>`,
+  }),
+
+  trustedDeviceAdded: template<{ deviceName: string }>('fr', {
+    subject: 'un appareil a été mémorisé',
+    text: `Un appareil a été mémorisé pour votre compte : {{deviceName}}.
+
+Pendant 30 jours, s'y connecter ne demande que votre mot de passe.
+
+${IF_NOT_YOU_FR}`,
+    html: `<p>Un appareil a été mémorisé pour votre compte : <strong>{{deviceName}}</strong>.</p>
+<p>Pendant 30 jours, s'y connecter ne demande que votre mot de passe.</p>
+<p>${IF_NOT_YOU_FR}</p>`,
+  }),
+
+  recoveryCodeUsed: template<{ remaining: number }>('fr', {
+    subject: 'un code de récupération a été utilisé',
+    text: `Un code de récupération a servi à vous connecter. Codes de récupération restants : {{remaining}}.
+
+${IF_NOT_YOU_FR}`,
+    html: `<p>Un code de récupération a servi à vous connecter. Codes de récupération restants : <strong>{{remaining}}</strong>.</p>
+<p>${IF_NOT_YOU_FR}</p>`,
+  }),
+};
+
+/** Each message in each language: the recipient's language picks the set. */
+export const MAIL_TEMPLATES: Record<Language, typeof en> = { en, fr };
+
+/**
+ * A second factor as a mail names it, by the method's name; in English each method's own
+ * label. A method added later without a French name reads in English there.
+ */
+export const METHOD_NAMES: Record<Language, Record<string, string>> = {
+  en: {},
+  fr: {
+    totp: "application d'authentification",
+    email: 'codes par courriel',
+    passkey: "clé d'accès ou clé de sécurité",
+    recovery: 'code de récupération',
+  },
 };

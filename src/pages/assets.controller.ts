@@ -2,18 +2,22 @@ import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from 'src/access/access.decorators';
-import { STYLESHEET } from './page-views';
+import { PageAssets } from './page-assets';
 
-/** The pages' one stylesheet, named by its content: cached a year, never stale. */
+/** The pages' stylesheet, script, logo and icon, named by their content: cached a year. */
 @ApiExcludeController()
 @Public()
 @Controller('assets')
 export class AssetsController {
+  constructor(private readonly assets: PageAssets) {}
+
   @Get(':name')
   @Header('Cache-Control', 'public, max-age=31536000, immutable')
-  @Header('Content-Type', 'text/css; charset=utf-8')
-  stylesheet(@Param('name') name: string, @Res() response: Response): void {
-    if (name !== STYLESHEET.name) throw new NotFoundException();
-    response.send(STYLESHEET.css);
+  // An SVG logo opened on its own is a document of this origin: it may run nothing.
+  @Header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+  asset(@Param('name') name: string, @Res() response: Response): void {
+    const asset = this.assets.find(name);
+    if (!asset) throw new NotFoundException();
+    response.type(asset.contentType).send(asset.body);
   }
 }

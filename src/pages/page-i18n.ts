@@ -1,11 +1,10 @@
 import type { Request } from 'express';
+import { acceptedLanguage, type Language } from 'src/common/languages';
 
 /**
  * Every text the pages show, in English and French, from this one catalogue. `{name}` marks a
  * value filled in when the page is rendered (and escaped there like any other value).
  */
-export const LANGUAGES = ['en', 'fr'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 const en = {
   'lang.name': 'English',
@@ -97,12 +96,18 @@ const en = {
   'prompt.cancel': 'Cancel',
   'prompt.yesRemove': 'Yes, remove',
 
+  'copy.key': 'Copy the key',
+  'copy.codes': 'Copy the codes',
+  'copy.done': 'Copied',
+  'copy.failed': 'Could not copy: select the text and copy it yourself.',
+
   'totp.title': 'Authenticator app',
   'totp.step1': 'Open your authenticator app and add a new account.',
   'totp.step2': 'Scan this QR code with it.',
   'totp.qrAlt': 'QR code to add {product} to your authenticator app',
   'totp.manual': 'Do it manually',
   'totp.manualHint': 'Type this key in your app and choose a time-based key:',
+  'totp.apps': 'Apps that work with it include:',
   'totp.step3': 'Enter the 6-digit code the app now shows.',
   'totp.confirm': 'Confirm',
 
@@ -125,6 +130,7 @@ const en = {
     'Keep these codes somewhere safe: they are shown only this once. Each one signs you in once in place of your second factor.',
   'recovery.download': 'Download as a text file',
   'recovery.saved': 'I have saved them',
+  'recovery.print': 'Print the codes',
 
   'password.title': 'Change password',
   'password.current': 'Current password',
@@ -275,6 +281,11 @@ const fr: Record<MessageKey, string> = {
   'prompt.cancel': 'Annuler',
   'prompt.yesRemove': 'Oui, retirer',
 
+  'copy.key': 'Copier la clé',
+  'copy.codes': 'Copier les codes',
+  'copy.done': 'Copié',
+  'copy.failed': 'Copie impossible : sélectionnez le texte et copiez-le vous-même.',
+
   'totp.title': "Application d'authentification",
   'totp.step1': "Ouvrez votre application d'authentification et ajoutez un compte.",
   'totp.step2': 'Scannez ce code QR avec elle.',
@@ -282,6 +293,7 @@ const fr: Record<MessageKey, string> = {
   'totp.manual': 'Le faire manuellement',
   'totp.manualHint':
     "Saisissez cette clé dans l'application et choisissez une clé basée sur le temps :",
+  'totp.apps': 'Parmi les applications compatibles :',
   'totp.step3': "Saisissez le code à 6 chiffres que l'application affiche maintenant.",
   'totp.confirm': 'Confirmer',
 
@@ -304,6 +316,7 @@ const fr: Record<MessageKey, string> = {
     'Conservez ces codes en lieu sûr : ils ne sont affichés que cette fois. Chacun vous connecte une fois à la place du second facteur.',
   'recovery.download': 'Télécharger en fichier texte',
   'recovery.saved': 'Je les ai conservés',
+  'recovery.print': 'Imprimer les codes',
 
   'password.title': 'Changer le mot de passe',
   'password.current': 'Mot de passe actuel',
@@ -384,9 +397,7 @@ export function translate(
 
 /** The language chosen on the page, else the browser's preferred one we have, else English. */
 export function languageOf(request: Request, chosen: Language | undefined): Language {
-  if (chosen) return chosen;
-  const accepted = request.acceptsLanguages(...LANGUAGES);
-  return accepted === 'fr' ? 'fr' : 'en';
+  return chosen ?? acceptedLanguage(request) ?? 'en';
 }
 
 /** Dates as the reader's language writes them, in UTC so tests and servers agree. */

@@ -8,7 +8,8 @@ import { APP_CONFIG } from 'src/config/config.module';
 import { formatDate, isMessageKey, languageOf, type MessageKey } from './page-i18n';
 import { LOCAL_PATH } from './pages.forms';
 import { pageState, takeNotice, type Notice, type PageRequest } from './page-session';
-import { STYLESHEET, type PageLocals } from './page-views';
+import { PageAssets } from './page-assets';
+import type { PageLocals } from './page-views';
 
 /**
  * U2: csrf-sync's synchroniser token, kept in the page session and sent back in each form's
@@ -28,10 +29,13 @@ export interface PageError extends Notice {
   status: number;
 }
 
-/** Renders a page with what the layout needs: language, token, stylesheet, notice. */
+/** Renders a page with what the layout needs: language, token, brand, assets, notice. */
 @Injectable()
 export class PageRenderer {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly assets: PageAssets,
+  ) {}
 
   render(
     request: PageRequest,
@@ -42,7 +46,10 @@ export class PageRenderer {
     const locals: PageLocals = {
       language: this.language(request),
       product: this.config.productName,
-      stylesheet: STYLESHEET.path,
+      stylesheet: this.assets.stylesheet.path,
+      script: this.assets.script.path,
+      icon: this.config.brand.icon.path,
+      logo: this.config.brand.logo?.url,
       csrfToken: csrf.generateToken(request),
       titleKey: model.titleKey,
       signedIn: request.pagePrincipal?.tokenKind === 'access',
@@ -59,6 +66,19 @@ export class PageRenderer {
 
   language(request: Request) {
     return languageOf(request, pageState(request).language);
+  }
+
+  /**
+   * Runs a product call for a form: answers its refusal as the page words it (to show the form
+   * again with it), or undefined when the call went through.
+   */
+  async refusalOf(request: Request, work: () => Promise<unknown>): Promise<PageError | undefined> {
+    try {
+      await work();
+      return undefined;
+    } catch (error) {
+      return this.refusal(request, error);
+    }
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { Principal } from 'src/access/principal';
 import type { AccessClaims } from 'src/access/tokens.service';
-import type { Language, MessageKey } from './page-i18n';
+import type { Language } from 'src/common/languages';
+import type { MessageKey } from './page-i18n';
 
 /**
  * Where a sign-in stands between the password and a full session; held on the server only, its

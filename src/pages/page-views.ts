@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Application } from 'express';
 import Handlebars from 'handlebars';
 import { create } from 'hbs';
-import { translate, type Language } from './page-i18n';
+import type { Language } from 'src/common/languages';
+import { translate } from './page-i18n';
 
 /**
  * hbs, Express's Handlebars engine (Nest's MVC guide uses it), over the Handlebars the project
@@ -13,7 +13,6 @@ import { translate, type Language } from './page-i18n';
  * views/partials, and `{{t "key"}}` for the catalogue.
  */
 const VIEWS = join(__dirname, 'views');
-const ASSETS = join(__dirname, 'assets');
 
 export function configureViews(app: Application): void {
   const engine = create(Handlebars.create());
@@ -38,7 +37,11 @@ export function configureViews(app: Application): void {
 export interface PageLocals {
   language: Language;
   product: string;
+  /** Paths under /assets (PageAssets); the logo may be an https URL. */
   stylesheet: string;
+  script: string;
+  icon: string;
+  logo?: string;
   csrfToken: string;
   titleKey: string;
   signedIn: boolean;
@@ -46,10 +49,3 @@ export interface PageLocals {
   /** Where the language switch comes back to. */
   back?: string;
 }
-
-/** The one stylesheet, named by its content so it can be cached for a year. */
-export const STYLESHEET = (() => {
-  const css = readFileSync(join(ASSETS, 'pages.css'));
-  const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);
-  return { css, path: `/assets/pages.${hash}.css`, name: `pages.${hash}.css` };
-})();

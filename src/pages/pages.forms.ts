@@ -2,7 +2,7 @@ import { PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { LoginDto } from 'src/auth/auth.dto';
 import { SwitchMethodDto } from 'src/two-factor/two-factor.dto';
-import { LANGUAGES, type Language } from './page-i18n';
+import { LANGUAGES, type Language } from 'src/common/languages';
 
 /**
  * The pages' forms, built from the API's DTOs so each field keeps the product's rules (the

@@ -18,6 +18,7 @@ import { webSession, WebSessionStore } from 'src/sessions/web-session.store';
 import { TwoFactorModule } from 'src/two-factor/two-factor.module';
 import { UsersModule } from 'src/users/users.module';
 import { AssetsController } from './assets.controller';
+import { PageAssets } from './page-assets';
 import { PageErrorsFilter } from './page-errors.filter';
 import { PageGateMiddleware } from './page-gate.middleware';
 import { PageRenderer } from './page-renderer';
@@ -31,26 +32,29 @@ export const PAGE_SESSION_COOKIE = 'gk_session';
 const PAGE_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /**
- * U3: scripts only from this origin (none yet; passkeys will bring one file), styles from the
- * one stylesheet, images from here or the QR code's data URL, forms posted here only, and never
- * inside a frame.
+ * U3: scripts only from this origin (the pages' one file), styles from the one stylesheet,
+ * images from here, the QR code's data URL or the origin of BRAND_LOGO_URL, forms posted here
+ * only, and never inside a frame.
  */
-const pageHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      'default-src': ["'none'"],
-      'script-src': ["'self'"],
-      'style-src': ["'self'"],
-      'img-src': ["'self'", 'data:'],
-      'form-action': ["'self'"],
-      'frame-ancestors': ["'none'"],
-      'base-uri': ["'none'"],
+function pageHeaders(config: AppConfig) {
+  const logoOrigin = config.brand.logo?.origin;
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'none'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:', ...(logoOrigin ? [logoOrigin] : [])],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+      },
     },
-  },
-  frameguard: { action: 'deny' },
-  referrerPolicy: { policy: 'same-origin' },
-});
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+  });
+}
 
 /**
  * Pages for the people who sign in: `/` and `/account/security` (docs/pages.md). A leaf: what
@@ -60,6 +64,7 @@ const pageHeaders = helmet({
   imports: [AccessModule, AuthModule, DevicesModule, SessionsModule, TwoFactorModule, UsersModule],
   controllers: [SignInController, SecurityController, AssetsController],
   providers: [
+    PageAssets,
     PageRenderer,
     PageSignInService,
     PageSecurityService,
@@ -90,7 +95,7 @@ export class PagesModule implements NestModule, OnModuleInit {
       maxAgeMs: PAGE_SESSION_TTL_MS,
     });
     consumer
-      .apply(pageHeaders, pageSession, PageGateMiddleware)
+      .apply(pageHeaders(this.config), pageSession, PageGateMiddleware)
       .forRoutes(SignInController, SecurityController);
   }
 }

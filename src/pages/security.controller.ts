@@ -72,19 +72,11 @@ export class SecurityController {
     @Param('method') method: string,
     @Body() body: unknown,
   ): Promise<void> {
-    const principal = this.principal(request, true);
-    const name = this.pageMethod(method);
-    try {
-      await this.security.begin(principal, pageState(request), name, body, clientInfoOf(request));
-    } catch (error) {
-      return this.showBegin(
-        request,
-        response,
-        principal,
-        name,
-        this.renderer.refusal(request, error),
-      );
-    }
+    const { principal, name } = this.methodRoute(request, method);
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.begin(pageState(request), this.step(request, principal, name, body)),
+    );
+    if (refusal) return this.showBegin(request, response, principal, name, refusal);
     response.redirect(HttpStatus.SEE_OTHER, `${OVERVIEW}/methods/${name}/confirm`);
   }
 
@@ -105,14 +97,11 @@ export class SecurityController {
     @Param('method') method: string,
     @Body() body: unknown,
   ): Promise<void> {
-    const principal = this.principal(request, true);
-    const name = this.pageMethod(method);
-    try {
-      await this.security.confirm(principal, pageState(request), name, body, clientInfoOf(request));
-    } catch (error) {
-      const refusal = this.renderer.refusal(request, error);
-      return this.showConfirm(request, response, principal, name, refusal);
-    }
+    const { principal, name } = this.methodRoute(request, method);
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.confirm(pageState(request), this.step(request, principal, name, body)),
+    );
+    if (refusal) return this.showConfirm(request, response, principal, name, refusal);
     if (principal.tokenKind === 'setup') {
       // The setup signed the user in: a new session id for the new session (U1).
       const state = pageState(request);
@@ -132,19 +121,11 @@ export class SecurityController {
     @Res() response: Response,
     @Param('method') method: string,
   ): Promise<void> {
-    const principal = this.principal(request, true);
-    const name = this.pageMethod(method);
-    try {
-      await this.security.resend(principal, name);
-    } catch (error) {
-      return this.showConfirm(
-        request,
-        response,
-        principal,
-        name,
-        this.renderer.refusal(request, error),
-      );
-    }
+    const { principal, name } = this.methodRoute(request, method);
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.resend(principal, name),
+    );
+    if (refusal) return this.showConfirm(request, response, principal, name, refusal);
     pageState(request).notice = { key: 'notice.codeSent' };
     response.redirect(HttpStatus.SEE_OTHER, `${OVERVIEW}/methods/${name}/confirm`);
   }
@@ -168,11 +149,10 @@ export class SecurityController {
   ): Promise<void> {
     const principal = this.principal(request);
     const name = this.pageMethod(method);
-    try {
-      await this.security.remove(principal, name, form.password, clientInfoOf(request));
-    } catch (error) {
-      return this.showRemove(request, response, name, this.renderer.refusal(request, error));
-    }
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.remove(principal, name, form.password, clientInfoOf(request)),
+    );
+    if (refusal) return this.showRemove(request, response, name, refusal);
     pageState(request).notice = {
       key: 'notice.methodOff',
       params: { method: this.label(request, name) },
@@ -193,16 +173,15 @@ export class SecurityController {
     @Body() form: PasswordDto,
   ): Promise<void> {
     const principal = this.principal(request);
-    try {
-      await this.security.newRecoveryCodes(
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.newRecoveryCodes(
         principal,
         pageState(request),
         form.password,
         clientInfoOf(request),
-      );
-    } catch (error) {
-      return this.showRecoveryCodes(request, response, this.renderer.refusal(request, error));
-    }
+      ),
+    );
+    if (refusal) return this.showRecoveryCodes(request, response, refusal);
     response.redirect(HttpStatus.SEE_OTHER, `${OVERVIEW}/recovery-codes`);
   }
 
@@ -267,15 +246,10 @@ export class SecurityController {
     @Body() form: ChangePasswordDto,
   ): Promise<void> {
     const principal = this.principal(request);
-    try {
-      await this.security.changePassword(
-        principal,
-        pageState(request),
-        form,
-        clientInfoOf(request),
-      );
-    } catch (error) {
-      const refusal = this.renderer.refusal(request, error);
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.changePassword(principal, pageState(request), form, clientInfoOf(request)),
+    );
+    if (refusal) {
       return this.renderer.render(request, response, 'change-password', {
         titleKey: 'password.title',
         error: refusal,
@@ -391,6 +365,16 @@ export class SecurityController {
       codes,
       error,
     });
+  }
+
+  /** A method's route: who asks (a setup token may), and which method the pages know it as. */
+  private methodRoute(request: PageRequest, method: string) {
+    return { principal: this.principal(request, true), name: this.pageMethod(method) };
+  }
+
+  /** A setup step's input, as the API's `/api/me/two-factor/:method` routes receive it. */
+  private step(request: PageRequest, principal: Principal, method: string, body: unknown) {
+    return { principal, method, body, client: clientInfoOf(request) };
   }
 
   /** 401 without a page session; a setup token only where `setupAllowed`, as at the API. */

@@ -18,6 +18,14 @@ interface Sealed {
   recoveryCodes?: string[];
 }
 
+/** A setup step as a route received it: who, which method, the method's own payload. */
+export interface SetupStep {
+  principal: Principal;
+  method: string;
+  body: unknown;
+  client: ClientInfo;
+}
+
 /**
  * Profile > Two-factor authentication on the API's own services: every change runs exactly as
  * its `/api/me/...` route runs it (password re-check, limits, audit, mails, the last-method rule).
@@ -45,14 +53,8 @@ export class PageSecurityService {
   }
 
   /** Setup's first step with the method's own payload; an app's key is kept sealed until confirmed. */
-  async begin(
-    principal: Principal,
-    state: PageState,
-    method: string,
-    body: unknown,
-    client: ClientInfo,
-  ): Promise<void> {
-    const answer = await this.setup.begin(principal, method, body, client);
+  async begin(state: PageState, step: SetupStep): Promise<void> {
+    const answer = await this.setup.begin(step.principal, step.method, step.body, step.client);
     if (isTotpEnrolment(answer.body)) {
       const { secret, qrCode } = answer.body;
       this.seal(state, { ...this.unseal(state), totp: { secret, qrCode } });
@@ -60,14 +62,8 @@ export class PageSecurityService {
   }
 
   /** A setup token's first method answers the session its sign-in was waiting for. */
-  async confirm(
-    principal: Principal,
-    state: PageState,
-    method: string,
-    body: unknown,
-    client: ClientInfo,
-  ): Promise<void> {
-    const answer = await this.setup.confirm(principal, method, body, client);
+  async confirm(state: PageState, step: SetupStep): Promise<void> {
+    const answer = await this.setup.confirm(step.principal, step.method, step.body, step.client);
     const { totp: _done, ...rest } = this.unseal(state);
     this.seal(state, rest);
     if (isSession(answer)) this.signIn.signedIn(state, answer);

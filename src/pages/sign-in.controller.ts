@@ -57,7 +57,9 @@ export class SignInController {
     const deviceToken = readCookie(request, DEVICE_COOKIE);
     await this.freshSession(request);
     try {
-      await this.signIn.password(pageState(request), form, deviceToken, clientInfoOf(request));
+      const language = this.renderer.language(request);
+      const client = clientInfoOf(request);
+      await this.signIn.password(pageState(request), form, deviceToken, client, language);
     } catch (error) {
       return this.showPassword(request, response, this.renderer.refusal(request, error));
     }
@@ -147,14 +149,15 @@ export class SignInController {
     this.renderer.render(request, response, 'help', { titleKey: 'help.title' });
   }
 
-  /** The language switch; it changes only this browser's pages. */
+  /** The language switch: this browser's pages, and the mails of the user signed in here. */
   @Post('language')
-  language(
+  async language(
     @Req() request: PageRequest,
     @Res() response: Response,
     @Body() form: LanguageForm,
-  ): void {
-    pageState(request).language = form.language;
+  ): Promise<void> {
+    const principal = request.pagePrincipal;
+    await this.signIn.chooseLanguage(pageState(request), form.language, principal);
     response.redirect(HttpStatus.SEE_OTHER, form.back ?? HOME);
   }
 

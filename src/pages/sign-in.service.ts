@@ -7,10 +7,12 @@ import { ChallengesService } from 'src/auth/challenges.service';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import type { ClientInfo } from 'src/common/http/client-info';
+import type { Language } from 'src/common/languages';
 import { validateBody } from 'src/common/http/validation';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
+import { UsersService } from 'src/users/users.service';
 import type { PageState, SignInStep } from './page-session';
 import type { ChallengeCodeForm, SignInForm } from './pages.forms';
 
@@ -29,17 +31,28 @@ export class PageSignInService {
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly crypto: CryptoService,
+    private readonly users: UsersService,
   ) {}
 
-  /** The password, then a trusted device, a challenge, or a method to set up. */
+  /**
+   * The password, then a trusted device, a challenge, or a method to set up. The page's language
+   * becomes the user's, so the code mailed next is in it.
+   */
   async password(
     state: PageState,
     form: SignInForm,
     deviceToken: string | undefined,
     client: ClientInfo,
+    language: Language,
   ): Promise<void> {
     const user = await this.auth.validateCredentials(form.email, form.password, client);
-    this.follow(state, await this.auth.continueLogin(user, deviceToken));
+    this.follow(state, await this.auth.continueLogin(user, deviceToken, language));
+  }
+
+  /** The language switch: this browser's pages, and a signed-in user's mails. */
+  async chooseLanguage(state: PageState, language: Language, principal?: Principal): Promise<void> {
+    state.language = language;
+    if (principal) await this.users.setLocale(principal.userId, language);
   }
 
   /** Answers the trusted-device token when the user asked to be remembered here. */

@@ -8,6 +8,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Role } from 'src/access/principal';
+import type { Language } from 'src/common/languages';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
 
 /** Comma-joined in one short column, so the users list filters on an index, joining nothing. */
@@ -63,6 +64,13 @@ export class User extends UuidEntity {
    */
   @Column({ type: 'varchar', length: 128, default: '', transformer: METHOD_LIST })
   twoFactorMethods!: string[];
+
+  /**
+   * The language the user's mails are written in: that of their last sign-in (the pages' language,
+   * or the API login's Accept-Language); null until one said, and then English.
+   */
+  @Column({ type: 'varchar', length: 8, nullable: true, default: null })
+  locale!: Language | null;
 
   @CreateDateColumn({ type: 'datetime' })
   createdAt!: Date;

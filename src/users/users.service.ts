@@ -6,6 +6,7 @@ import { sqlDate, sqlRows } from 'src/database/sql';
 import { Transactions } from 'src/database/transactions';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import { ErrorCode } from 'src/common/errors/error-code';
+import type { Language } from 'src/common/languages';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
 import { METHOD_LIST, User } from './user.entity';
@@ -21,7 +22,8 @@ export interface UserQuery {
 
 /** What every sign-in reads (login, verify, refresh): hand-written, as database/sql.ts explains. */
 const WITH_ACCOUNT_SQL = `SELECT u.id, u.accountId, u.email, u.name, u.passwordHash, u.role,
-  u.active, u.sessionVersion, u.twoFactorMethods, u.createdAt, u.updatedAt, a.name AS accountName
+  u.active, u.sessionVersion, u.twoFactorMethods, u.locale, u.createdAt, u.updatedAt,
+  a.name AS accountName
   FROM users u INNER JOIN accounts a ON a.id = u.accountId`;
 
 interface UserRow {
@@ -34,6 +36,7 @@ interface UserRow {
   active: number | boolean;
   sessionVersion: number;
   twoFactorMethods: string | null;
+  locale: Language | null;
   createdAt: Date | string;
   updatedAt: Date | string;
   accountName: string;
@@ -77,6 +80,7 @@ export class UsersService {
       active: !!row.active,
       sessionVersion: row.sessionVersion,
       twoFactorMethods: METHOD_LIST.from(row.twoFactorMethods),
+      locale: row.locale,
       createdAt: sqlDate(row.createdAt),
       updatedAt: sqlDate(row.updatedAt),
     });
@@ -85,6 +89,17 @@ export class UsersService {
   /** The user row alone: what the guard reads on every request. */
   findById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The language of the user's latest sign-in; written only when it changed. */
+  async setLocale(id: string, locale: Language): Promise<void> {
+    await this.users
+      .createQueryBuilder()
+      .update(User)
+      .set({ locale })
+      .where('id = :id', { id })
+      .andWhere('(locale IS NULL OR locale <> :locale)', { locale })
+      .execute();
   }
 
   countAll(): Promise<number> {

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { TestApp } from './test-app';
 
 /** Debian's Chromium, headless, with nothing that would reach the network on its own. */
@@ -32,8 +32,10 @@ export async function openPage(
   viewport: { width: number; height: number },
   violations: string[],
   ignore?: RegExp,
+  /** E.g. `locale` (the Accept-Language the browser sends) or clipboard `permissions`. */
+  options: BrowserContextOptions = {},
 ): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const page = await (await browser.newContext({ ...options, viewport })).newPage();
   page.on('console', (message) => {
     const text = message.text();
     if (/Content Security Policy/.test(text) && !ignore?.test(text)) violations.push(text);

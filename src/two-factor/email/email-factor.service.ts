@@ -5,7 +5,7 @@ import { Clock } from 'src/common/clock';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { LIMITS, type CounterLimit } from 'src/config/limits';
-import { MailService } from 'src/mail/mail.service';
+import { MailService, type Recipient } from 'src/mail/mail.service';
 import { AttemptLimiter } from 'src/rate-limit/attempt-limiter.service';
 import { CodeDto } from 'src/two-factor/method-payloads.dto';
 import type {
@@ -17,6 +17,7 @@ import type {
   VerifyOutcome,
 } from 'src/two-factor/second-factor';
 import { normalizeEmail } from 'src/users/email';
+import { UsersService } from 'src/users/users.service';
 import { EmailFactor } from './email-factor.entity';
 import {
   EmailEnabledDto,
@@ -62,6 +63,7 @@ export class EmailFactorService implements SecondFactorMethod<CodeDto> {
     private readonly mail: MailService,
     private readonly limiter: AttemptLimiter,
     private readonly clock: Clock,
+    private readonly users: UsersService,
   ) {}
 
   find(userId: string): Promise<EmailFactor | null> {
@@ -175,7 +177,7 @@ export class EmailFactorService implements SecondFactorMethod<CodeDto> {
       throw error;
     }
     try {
-      await this.mail.sendEmailMethodVerificationCode(address, code);
+      await this.mail.sendEmailMethodVerificationCode(await this.recipient(userId, address), code);
     } catch (error) {
       await this.codes.discard(userId, 'email_setup');
       await this.limiter.settle('setup_mail', userId, LIMITS.setupMails, false);
@@ -193,7 +195,12 @@ export class EmailFactorService implements SecondFactorMethod<CodeDto> {
     if (!address)
       throw new AppException(ErrorCode.METHOD_NOT_ENABLED, 'Email codes are not set up');
     const code = await this.codes.issue(userId, 'login', challengeId, cooldown);
-    await this.mail.sendLoginCode(address, code);
+    await this.mail.sendLoginCode(await this.recipient(userId, address), code);
+  }
+
+  /** The method's address, which may not be the login email, in the user's language. */
+  private async recipient(userId: string, address: string): Promise<Recipient> {
+    return { email: address, locale: (await this.users.findById(userId))?.locale };
   }
 
   /** Where the code went, masked. */
