@@ -5,6 +5,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { Language } from 'src/common/languages';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { Transactions } from 'src/database/transactions';
 import { DevicesService } from 'src/devices/devices.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly challenges: ChallengesService,
     private readonly devices: DevicesService,
     private readonly audit: AuditService,
+    private readonly transactions: Transactions,
   ) {}
 
   /** P3: unknown email, wrong password and disabled user cost one hash each and answer alike. */
@@ -113,20 +115,30 @@ export class AuthService {
     };
   }
 
-  /** S2: the challenge token is spent on a new session, never upgraded into one. */
+  /**
+   * S2: the challenge token is spent on a new session, never upgraded into one. The answer's
+   * attempts, its decision and the session commit together (one transaction on MariaDB/MySQL);
+   * a trusted device, which mails its owner, is added after.
+   */
   async verifySecondFactor(input: VerifyChallengeDto, client: ClientInfo): Promise<SessionDto> {
     const { user, challengeId } = await this.challengeOf(input.challengeToken);
-    await this.challenges.verify(
-      user,
-      challengeId,
-      answerOf(input),
-      input.method === 'recovery',
-      client,
-    );
-    if (!input.rememberDevice) return this.sessions.start(user, 'second_factor');
+    const decided = await this.transactions.atomically(async () => {
+      const verdict = await this.challenges.verify(
+        user,
+        challengeId,
+        answerOf(input),
+        input.method === 'recovery',
+        client,
+      );
+      if (verdict.refusal || input.rememberDevice) return { verdict };
+      return { verdict, session: await this.sessions.start(user, 'second_factor') };
+    });
+    const { verdict, session } = decided;
+    if (verdict.refusal) throw verdict.refusal;
+    await this.challenges.afterAccepted(user, verdict.accepted);
+    if (session) return session;
     const { token, device } = await this.devices.register(user, input.deviceName, client);
-    const session = await this.sessions.start(user, 'second_factor', device.id);
-    return { ...session, deviceToken: token };
+    return { ...(await this.sessions.start(user, 'second_factor', device.id)), deviceToken: token };
   }
 
   async switchMethod(challengeToken: string, method: TwoFactorMethod): Promise<MethodSwitchedDto> {

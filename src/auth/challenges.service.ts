@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
+import type { AuditEventType } from 'src/audit/audit-event.entity';
 import { AuditService } from 'src/audit/audit.service';
 import { challengeExpired } from 'src/access/tokens.service';
 import { Clock } from 'src/common/clock';
@@ -10,6 +11,7 @@ import type { ClientInfo } from 'src/common/http/client-info';
 import { validateBody } from 'src/common/http/validation';
 import { LIMITS } from 'src/config/limits';
 import { sqlAffected, sqlRows } from 'src/database/sql';
+import { joinAmbient } from 'src/database/transactions';
 import { MailService } from 'src/mail/mail.service';
 import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.service';
 import { FactorRegistry, methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
@@ -23,6 +25,9 @@ import { LoginChallenge } from './login-challenge.entity';
 const { maxFailures } = LIMITS.challenge;
 
 type OpenChallenge = Pick<LoginChallenge, 'method'>;
+
+/** An answer's fate: the method that accepted it, or the refusal to answer. */
+export type Verdict = { accepted: string; refusal?: never } | { refusal: AppException };
 
 export interface ChallengeStarted {
   challengeId: string;
@@ -111,7 +116,9 @@ export class ChallengesService {
    * Checks one answer against the challenge's method (or a recovery code). The answer's form is
    * the factor's to validate (400, nothing counted). The attempt is taken on the challenge (B1)
    * and on the user's lockout counter (B2) before the answer is checked, each by a conditional
-   * UPDATE, so parallel answers never get more checks than the limits (B6).
+   * UPDATE, so parallel answers never get more checks than the limits (B6). Once an attempt is
+   * taken, a refusal is answered rather than thrown: the caller runs this in one transaction
+   * (`Transactions.atomically`) that must commit what the refusal counted.
    */
   async verify(
     user: User,
@@ -119,56 +126,47 @@ export class ChallengesService {
     answer: ChallengeAnswer,
     withRecoveryCode: boolean,
     client: ClientInfo,
-  ): Promise<void> {
+  ): Promise<Verdict> {
     const challenge = await this.findOpen(user.id, challengeId);
     const factor = this.factors.factor(
       withRecoveryCode ? this.factors.recovery.name : (challenge.method ?? ''),
     );
     const checked = await validateBody(factor.answerType, answer);
-    const factorName = factor.name;
-    const failed = () =>
-      this.audit.record({ type: 'two_factor.failed', user, factor: factorName, client });
-    if (!(await this.takeAttempt(challengeId))) {
-      await failed();
-      throw tooManyAttempts();
-    }
+    const audit = (type: AuditEventType) =>
+      this.audit.record({ type, user, factor: factor.name, client });
+    const refuse = async (refusal: AppException): Promise<{ refusal: AppException }> => {
+      await audit('two_factor.failed');
+      return { refusal };
+    };
+    if (!(await this.takeAttempt(challengeId))) return refuse(tooManyAttempts());
     const outcome = await this.lockout.attempt(user.id, () =>
       factor.verify(user.id, challengeId, checked),
     );
-    if (outcome === 'locked') {
-      await failed();
-      throw tooManyAttempts();
-    }
+    if (outcome === 'locked') return refuse(tooManyAttempts());
     if (outcome !== 'accepted') {
-      await failed();
-      if (outcome === 'replayed') {
-        await this.audit.record({
-          type: 'two_factor.replay_refused',
-          user,
-          factor: factorName,
-          client,
-        });
-      }
+      const { refusal } = await refuse(outcome === 'expired' ? codeExpired() : invalidCode());
+      if (outcome === 'replayed') await audit('two_factor.replay_refused');
       if (await this.lockout.isLocked(user.id)) {
-        await this.audit.record({
-          type: 'two_factor.locked_out',
-          user,
-          factor: factorName,
-          client,
-        });
-        throw tooManyAttempts();
+        await audit('two_factor.locked_out');
+        return { refusal: tooManyAttempts() };
       }
-      if (await this.isExhausted(challengeId)) throw tooManyAttempts();
-      throw outcome === 'expired' ? codeExpired() : invalidCode();
+      if (await this.isExhausted(challengeId)) return { refusal: tooManyAttempts() };
+      return { refusal };
     }
     // A parallel request with another right code already passed this challenge.
-    if (!(await this.complete(challengeId))) throw invalidCode();
-    await this.audit.record({ type: 'two_factor.succeeded', user, factor: factorName, client });
-    if (factor === this.factors.recovery) {
-      await this.mail.sendRecoveryCodeUsed(user, await this.factors.recovery.remaining(user.id));
-    } else {
-      await this.preferences.recordUse(user.id, factorName);
-    }
+    if (!(await this.complete(challengeId))) return { refusal: invalidCode() };
+    await audit('two_factor.succeeded');
+    if (factor !== this.factors.recovery) await this.preferences.recordUse(user.id, factor.name);
+    return { accepted: factor.name };
+  }
+
+  /** What follows an accepted answer outside its transaction: a used recovery code is mailed. */
+  async afterAccepted(user: User, method: string): Promise<void> {
+    if (method !== this.factors.recovery.name) return;
+    await this.mail.sendRecoveryCodeUsed(
+      user.email,
+      await this.factors.recovery.remaining(user.id),
+    );
   }
 
   /** B2: when the user's second factor unlocks, or null when it is not locked. */
@@ -215,7 +213,9 @@ export class ChallengesService {
   }
 
   private async isExhausted(challengeId: string): Promise<boolean> {
-    const challenge = await this.challenges.findOneBy({ id: challengeId });
+    const challenge = await joinAmbient(this.challenges.manager).findOneBy(LoginChallenge, {
+      id: challengeId,
+    });
     return !challenge || challenge.failedAttempts >= maxFailures;
   }
 

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from 'src/config/app-config';
 import { MARIADB_MIGRATIONS } from './migrations';
+import { AmbientTransactionGuard } from './transactions';
 
 /** Without `entities`: the app loads each module's own (autoLoadEntities); the CLI passes a glob. */
 export function dataSourceOptions(
@@ -30,6 +31,7 @@ export function dataSourceOptions(
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
     connectTimeout: 5000,
+    logger: new AmbientTransactionGuard(),
     extra: { connectionLimit: 10 },
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { joinAmbient } from './transactions';
 
 export type SqlValue = string | number | boolean | Date | null;
 
@@ -33,7 +34,8 @@ export function sqlDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
 }
 
-async function run(manager: EntityManager, sql: string, values: readonly SqlValue[]) {
+async function run(given: EntityManager, sql: string, values: readonly SqlValue[]) {
+  const manager = joinAmbient(given);
   const onSqlite = manager.connection.options.type === 'better-sqlite3';
   // Inside a transaction, its runner; otherwise one from the pool, as manager.query does.
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import type { CounterLimit } from 'src/config/limits';
 import { sqlAffected } from 'src/database/sql';
+import { ambientRepository } from 'src/database/transactions';
 import { AttemptCounter, type CounterScope } from './attempt-counter.entity';
 
 export type Reservation = { granted: true } | { granted: false; retryAfterSeconds: number };
@@ -119,7 +120,7 @@ export class AttemptLimiter {
       );
     if ((await update()) === 1) return true;
     // Most subjects have a row; only the first attempt pays for creating it.
-    await this.counters
+    await ambientRepository(this.counters)
       .createQueryBuilder()
       .insert()
       .into(AttemptCounter)
@@ -154,7 +155,7 @@ export class AttemptLimiter {
     subjectId: string,
     limit: CounterLimit,
   ): Promise<number> {
-    const counter = await this.counters.findOneBy({ scope, subjectId });
+    const counter = await ambientRepository(this.counters).findOneBy({ scope, subjectId });
     if (!counter?.lastAttemptAt || counter.attempts < limit.max) return 0;
     const waitMs = counter.lastAttemptAt.getTime() + limit.windowMs - this.clock.now().getTime();
     return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { sqlAffected } from 'src/database/sql';
+import { ambientRepository } from 'src/database/transactions';
 import type { TwoFactorMethod } from './factor-registry';
 import { MethodPreference } from './method-preference.entity';
 
@@ -25,7 +26,9 @@ export class MethodPreferenceService {
       [method, userId],
     );
     if (updated === 0) {
-      await this.preferences.upsert({ userId, lastUsedMethod: method }, ['userId']);
+      await ambientRepository(this.preferences).upsert({ userId, lastUsedMethod: method }, [
+        'userId',
+      ]);
     }
   }
 

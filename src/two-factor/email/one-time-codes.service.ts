@@ -8,6 +8,7 @@ import { ErrorCode } from 'src/common/errors/error-code';
 import { LIMITS } from 'src/config/limits';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import type { VerifyOutcome } from 'src/two-factor/second-factor';
+import { ambientRepository } from 'src/database/transactions';
 import { OneTimeCode, type CodePurpose } from './one-time-code.entity';
 
 const { lifetimeMs, maxFailures, resendCooldownMs } = LIMITS.emailCode;
@@ -93,9 +94,10 @@ export class OneTimeCodesService {
     challengeId: string | null,
     code: string,
   ): Promise<VerifyOutcome> {
-    const row = await this.codes.findOne({ where: { userId, purpose } });
+    const codes = ambientRepository(this.codes);
+    const row = await codes.findOne({ where: { userId, purpose } });
     if (!row || row.challengeId !== challengeId || row.consumedAt) return 'invalid';
-    const reserved = await this.codes
+    const reserved = await codes
       .createQueryBuilder()
       .update(OneTimeCode)
       .set({ failedAttempts: () => 'failedAttempts + 1' })
@@ -109,7 +111,7 @@ export class OneTimeCodesService {
     if (!this.crypto.safeEqual(row.codeHash, this.crypto.hash(code))) return 'invalid';
     const now = this.clock.now();
     if (row.expiresAt <= now) return 'expired';
-    const claimed = await this.codes
+    const claimed = await codes
       .createQueryBuilder()
       .update(OneTimeCode)
       .set({ consumedAt: now, failedAttempts: () => 'failedAttempts - 1' })

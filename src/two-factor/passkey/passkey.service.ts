@@ -18,6 +18,7 @@ import { LIMITS } from 'src/config/limits';
 import { sqlAffected } from 'src/database/sql';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import type { VerifyOutcome } from 'src/two-factor/second-factor';
+import { ambientRepository } from 'src/database/transactions';
 import { PasskeyCredential } from './passkey-credential.entity';
 import { defaultPasskeyName } from './passkey-names';
 import { WebAuthnChallenges, type ChallengeBinding } from './webauthn-challenges.service';
@@ -306,7 +307,9 @@ export class PasskeyService {
     const now = this.clock.now();
     const check = await this.challenges.check(challengeOf(response), binding, now);
     if ('outcome' in check) return check;
-    const passkey = await this.credentials.findOneBy({ credentialId: response.id });
+    const passkey = await ambientRepository(this.credentials).findOneBy({
+      credentialId: response.id,
+    });
     if (!passkey || !ownedBy(passkey, binding, response.response.userHandle)) {
       return { outcome: 'invalid' };
     }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { LessThan, Repository, type EntityManager } from 'typeorm';
 import { sqlAffected } from 'src/database/sql';
 import type { VerifyOutcome } from 'src/two-factor/second-factor';
+import { ambientRepository } from 'src/database/transactions';
 import { WebAuthnChallenge, type WebAuthnPurpose } from './webauthn-challenge.entity';
 
 /** W2: 256 bits, well above the 16 bytes WebAuthn asks for. */
@@ -46,7 +47,9 @@ export class WebAuthnChallenges {
     binding: ChallengeBinding,
     now: Date,
   ): Promise<ChallengeCheck> {
-    const challenge = value ? await this.challenges.findOneBy({ challenge: value }) : null;
+    const challenge = value
+      ? await ambientRepository(this.challenges).findOneBy({ challenge: value })
+      : null;
     const expected = columnsOf(binding);
     if (
       !challenge ||

@@ -4,6 +4,7 @@ import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
+import { ambientRepository } from 'src/database/transactions';
 import { RecoveryCode } from './recovery-code.entity';
 import { RecoveryCodeAnswerDto } from './recovery.dto';
 
@@ -49,7 +50,7 @@ export class RecoveryCodesService implements SecondFactor<RecoveryCodeAnswerDto>
     _challengeId: string,
     { code }: RecoveryCodeAnswerDto,
   ): Promise<VerifyOutcome> {
-    const used = await this.codes.update(
+    const used = await ambientRepository(this.codes).update(
       { userId, codeHash: this.crypto.hash(code), usedAt: IsNull() },
       { usedAt: this.clock.now() },
     );
