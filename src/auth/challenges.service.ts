@@ -163,10 +163,7 @@ export class ChallengesService {
   /** What follows an accepted answer outside its transaction: a used recovery code is mailed. */
   async afterAccepted(user: User, method: string): Promise<void> {
     if (method !== this.factors.recovery.name) return;
-    await this.mail.sendRecoveryCodeUsed(
-      user.email,
-      await this.factors.recovery.remaining(user.id),
-    );
+    await this.mail.sendRecoveryCodeUsed(user, await this.factors.recovery.remaining(user.id));
   }
 
   /** B2: when the user's second factor unlocks, or null when it is not locked. */
