@@ -230,6 +230,74 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     await browser.get('/account/security/devices/not-a-uuid/remove').expect(400);
     await t.http.get('/api/health').expect(200);
   });
+
+  describe('one user through the pages and the API at once', () => {
+    /** A browser past the password, at the code step. */
+    async function atCodeStep(user: { email: string; password: string }) {
+      const browser = request.agent(t.app.getHttpServer());
+      const form = await browser.get('/').expect(200);
+      await browser
+        .post('/sign-in')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+        .expect(303);
+      const step = await browser.get('/').expect(200);
+      const sendCode = async (code: string) =>
+        browser
+          .post('/sign-in/code')
+          .type('form')
+          .send({ _csrf: csrfOf((await browser.get('/')).text), code });
+      return { browser, step, sendCode };
+    }
+    const apiVerify = (challengeToken: string, code: string) =>
+      t.http.post('/api/auth/two-factor/verify').send({ challengeToken, code });
+
+    it('T5: a TOTP code accepted by the API is a replay at the pages (and the reverse), and opens nothing', async () => {
+      const { user, secret } = await userWithMethods(t, ['totp']);
+      nextTotpStep(t);
+      const code = totpCode(secret, t.clock.now().getTime());
+      const { challengeToken } = await startChallenge(t, user);
+      await apiVerify(challengeToken, code).expect(200);
+      const pages = await atCodeStep(user);
+      const refused = await pages.sendCode(code);
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.text).toContain('That code is not right');
+      await pages.browser.get('/account/security').expect(302).expect('Location', '/');
+
+      nextTotpStep(t);
+      const next = totpCode(secret, t.clock.now().getTime());
+      const again = await atCodeStep(user);
+      expect((await again.sendCode(next)).status).toBe(303);
+      await again.browser.get('/account/security').expect(200);
+      const late = await startChallenge(t, user);
+      await apiVerify(late.challengeToken, next).expect(401);
+    });
+
+    it('B2: wrong codes at the pages and at the API fill one lockout, which then refuses the right code at both', async () => {
+      const { user, secret } = await userWithMethods(t, ['totp']);
+      nextTotpStep(t);
+      const right = totpCode(secret, t.clock.now().getTime());
+      const wrong = right === '000000' ? '111111' : '000000';
+      // Four wrong at the API, four at the pages (each below a challenge's five), two at the API.
+      const first = await startChallenge(t, user);
+      for (let i = 0; i < 4; i++) await apiVerify(first.challengeToken, wrong).expect(401);
+      const pages = await atCodeStep(user);
+      for (let i = 0; i < 4; i++) {
+        expect((await pages.sendCode(wrong)).text).toContain('That code is not right');
+      }
+      const second = await startChallenge(t, user);
+      await apiVerify(second.challengeToken, wrong).expect(401);
+      await apiVerify(second.challengeToken, wrong).expect(429);
+
+      const third = await startChallenge(t, user);
+      await apiVerify(third.challengeToken, right).expect(429);
+      const locked = await atCodeStep(user);
+      const refused = await locked.sendCode(right);
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain('Two-factor sign-in is locked until');
+      await locked.browser.get('/account/security').expect(302);
+    });
+  });
 });
 
 describe('Pages with a brand from configuration (BRAND_*)', () => {
