@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from 'src/access/principal';
 import { TokensService, type AccessClaims } from 'src/access/tokens.service';
-import { ListUsersQueryDto, toAdminUserDto } from 'src/admin/admin-users.dto';
+import { ListUsersQueryDto, toAdminUserDto } from 'src/auth/admin-users.dto';
 import { AuditService } from 'src/audit/audit.service';
 import { AUDIT_EVENT_TYPES, ListAuditEventsQueryDto } from 'src/audit/audit.dto';
 import { AccessService } from 'src/auth/access.service';

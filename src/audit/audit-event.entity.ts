@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'trusted_device.added',
   'trusted_device.removed',
   'policy.changed',
+  'user.disabled',
+  'user.enabled',
   'password.recheck_failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
