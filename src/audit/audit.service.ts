@@ -76,6 +76,12 @@ export class AuditService {
     return events.map(toAuditEventDto);
   }
 
+  /** One event of the account, or null (another account's answers alike). */
+  async get(accountId: string, id: string): Promise<AuditEventDto | null> {
+    const event = await this.events.findOneBy({ accountId, id });
+    return event ? toAuditEventDto(event) : null;
+  }
+
   count(accountId: string, filter: Pick<ListAuditEventsQueryDto, 'userId' | 'type'>) {
     return this.events.count({ where: matching(accountId, filter) });
   }
