@@ -23,7 +23,7 @@ import { PolicyService } from 'src/policy/policy.service';
 import { type PerIpDecision, PerIpLimits } from 'src/rate-limit/per-ip-limits';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
-import type { TwoFactorMethod } from 'src/two-factor/factor-registry';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
 import { CreateUserDto } from 'src/users/users.dto';
 import type { User } from 'src/users/user.entity';
@@ -310,7 +310,10 @@ export class PanelGateway {
       if (slot && type === 'two_factor.locked_out') slot.lockouts += count;
       if (slot && type === 'two_factor.reset') slot.resets += count;
     }
-    const byMethod = Object.entries(counts.byMethod).map(([method, users]) => ({ method, users }));
+    // In the registry's order (strongest first), as the users list names them.
+    const byMethod = Object.entries(counts.byMethod)
+      .map(([method, users]) => ({ method, users }))
+      .sort((a, b) => rank(a.method) - rank(b.method));
     return { policy, users: counts.users, byMethod, days };
   }
 
@@ -399,6 +402,12 @@ export class PanelGateway {
     const claims = this.tokens.accessClaimsOf(session.accessToken);
     return { claims, email: session.user.email, name: session.user.name };
   }
+}
+
+/** A method's place in the registry; one it does not know (any more) comes last. */
+function rank(method: string): number {
+  const index = TWO_FACTOR_METHODS.indexOf(method);
+  return index === -1 ? TWO_FACTOR_METHODS.length : index;
 }
 
 /** What the admin-only API routes get from the guard; only a signed-in admin with 2FA gets here. */

@@ -81,7 +81,7 @@ const PolicyPage = () => {
         <Box
           data-testid="policy-confirmation"
           role="alertdialog"
-          aria-labelledby="policy-confirm-text"
+          aria-label="Confirm the policy change"
         >
           <MessageBox
             mb="lg"
