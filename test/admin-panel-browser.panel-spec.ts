@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
+import { AuditService } from 'src/audit/audit.service';
 import { launchChromium, openPage, serve } from './support/browser';
 import { createUser, signIn, type TestUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
@@ -47,6 +48,20 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4, A6, P3)', () => {
     const withEmail = await userWithMethods(t, ['email'], { accountId: admin.accountId });
     emailUser = { ...withEmail.user, address: withEmail.address };
     bare = await createUser(t, admin.accountId, 'member');
+    // Three weeks of lockouts and resets for the dashboard's chart, as the product records them.
+    const audit = t.app.get(AuditService);
+    const DAY = 24 * 60 * 60 * 1000;
+    for (const [days, type] of [
+      [8, 'two_factor.locked_out'],
+      [3, 'two_factor.reset'],
+      [5, 'two_factor.locked_out'],
+      [2, 'two_factor.locked_out'],
+      [2, 'two_factor.reset'],
+      [0, 'two_factor.locked_out'],
+    ] as const) {
+      await audit.record({ type, user: member, actorId: admin.id });
+      t.clock.advance(days * DAY);
+    }
     browser = await launchChromium();
   }, 120_000);
 
@@ -117,7 +132,7 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4, A6, P3)', () => {
     await page.getByText('1 user would have to set up a method at their next sign-in.').waitFor();
     await page.getByText('Two-factor authentication is optional for this account.').waitFor();
     await page
-      .getByRole('img', { name: /Over the last 30 days: 0 lockouts and 0 admin resets/ })
+      .getByRole('img', { name: /Over the last 30 days: 4 lockouts and 2 admin resets/ })
       .waitFor();
     await accessible(page, 'dashboard', '[data-testid="dashboard"]');
 
@@ -133,6 +148,12 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4, A6, P3)', () => {
     expect(await cell(bare.id, 'lastSignIn')).toBe('Never');
     expect(await cell(member.id, 'status')).toBe('Active');
     await page.screenshot({ path: shot('users-2fa'), fullPage: true });
+    // The filter drawer is a dialog: its buttons and fields have names.
+    await page.click('[data-css="users-filter-button"]');
+    await page.getByRole('button', { name: 'Close the filters' }).waitFor();
+    await page.getByRole('textbox', { name: 'Email' }).waitFor();
+    await accessible(page, undefined, '[data-css="users-filter-drawer"]');
+    await page.getByRole('button', { name: 'Close the filters' }).click();
 
     // Reset 2FA is offered only to users with a method.
     await page.click(`tr[data-id="${bare.id}"] [data-testid="actions-dropdown"]`);
@@ -211,6 +232,9 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4, A6, P3)', () => {
     expect((await api(`/api/admin/users/${bare.id}`)).twoFactor.methods).toEqual([]);
 
     // Audit events: people by name and email, times with their zone, a row opens its detail.
+    await page.goto(`${base}/admin/resources/audit-events`);
+    await page.locator('tr[data-id]').first().waitFor();
+    await page.screenshot({ path: shot('audit-events'), fullPage: true });
     await page.goto(
       `${base}/admin/resources/audit-events?filters.userEmail=${encodeURIComponent(emailUser.email)}&filters.type=user.disabled`,
     );
@@ -224,7 +248,6 @@ describe('AdminJS panel in a real browser (P4, A5, A3, A4, A6, P3)', () => {
     );
     expect(await row.locator('[data-property-name="when"]').textContent()).toMatch(/ UTC$/);
     expect(await row.locator('[data-property-name="type"]').textContent()).toBe('User Disabled');
-    await page.screenshot({ path: shot('audit-events'), fullPage: true });
     await row.locator('[data-property-name="type"]').click();
     await page.waitForURL('**/admin/resources/audit-events/records/*/show');
     const agent = page.getByTestId('property-show-userAgent');

@@ -32,6 +32,8 @@ export function panelComponents(adminjs: AdminJSModule): PanelComponents {
   const componentLoader = new adminjs.ComponentLoader();
   const component = (name: string, file: string) =>
     componentLoader.add(name, join(__dirname, 'components', file));
+  // AdminJS's own filter drawer, with names for its close button and fields.
+  componentLoader.override('FilterDrawer', join(__dirname, 'components', 'filter-drawer.jsx'));
   return {
     componentLoader,
     confirmRecordAction: component('ConfirmRecordAction', 'confirm-record-action.jsx'),

@@ -1,8 +1,15 @@
 import React, { useState } from 'react';
 import { Box, Button, MessageBox } from '@adminjs/design-system';
-import { ApiClient, useActionResponseHandler, useNotice, useTranslation } from 'adminjs';
+import {
+  ApiClient,
+  ViewHelpers,
+  useActionResponseHandler,
+  useNotice,
+  useTranslation,
+} from 'adminjs';
 
 const api = new ApiClient();
+const h = new ViewHelpers();
 
 /**
  * The page of a record action that changes something (A6). AdminJS calls actions without a
@@ -53,6 +60,18 @@ const ConfirmRecordAction = ({ action, resource, record }) => {
         onClick={confirm}
       >
         {button}
+      </Button>
+      <Button
+        as="a"
+        ml="default"
+        variant="outlined"
+        href={h.recordActionUrl({
+          resourceId: resource.id,
+          recordId: record.id,
+          actionName: 'show',
+        })}
+      >
+        Cancel
       </Button>
     </Box>
   );

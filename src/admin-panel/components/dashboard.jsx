@@ -7,6 +7,11 @@ const api = new ApiClient();
 const BAR = '#3040d6';
 const LOCKOUT = '#c2410c';
 const RESET = '#3040d6';
+const GRID = {
+  display: 'grid',
+  gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))',
+  gap: '24px',
+};
 
 /** Horizontal bars, one per method and one for "no method"; the numbers are written beside them. */
 const MethodsChart = ({ rows, total }) => {
@@ -84,7 +89,7 @@ const DaysChart = ({ days }) => {
 };
 
 const Card = ({ title, children, testId }) => (
-  <Box variant="container" mb="xl" data-testid={testId}>
+  <Box variant="container" data-testid={testId}>
     <H3>{title}</H3>
     {children}
   </Box>
@@ -118,42 +123,44 @@ const Dashboard = () => {
   return (
     <Box p="xl" data-testid="dashboard">
       <H2>Two-factor authentication</H2>
-      <Card title="Policy" testId="dashboard-policy">
-        <Text>
-          {policy.enforced
-            ? 'Two-factor authentication is mandatory for this account'
-            : 'Two-factor authentication is optional for this account'}
-          {policy.enforced && !policy.twoFactorRequired ? ' (from the platform date)' : ''}.
-        </Text>
-        <Text mt="default">
-          {policy.mandatoryFrom
-            ? `The platform makes it mandatory for every account from ${policy.mandatoryFrom.slice(0, 10)} (UTC).`
-            : 'The platform sets no date from which it is mandatory.'}
-        </Text>
-        <Text mt="default">
-          <Link href="/admin/pages/two-factor-policy">Change the policy</Link>
-        </Text>
-      </Card>
-      <Card title="Users with a second factor" testId="dashboard-methods">
-        <Text mb="default">
-          {withMethod} of {data.users} users who can sign in have at least one method.
-        </Text>
-        <MethodsChart rows={rows} total={data.users} />
-      </Card>
-      <Card title="If 2FA became mandatory" testId="dashboard-forced">
-        <Text>
-          {policy.withoutMethod === 1
-            ? '1 user would have to set up a method at their next sign-in.'
-            : `${policy.withoutMethod} users would have to set up a method at their next sign-in.`}
-        </Text>
-      </Card>
-      <Card title="Lockouts and admin resets, last 30 days" testId="dashboard-days">
-        <Text mb="default">
-          <span style={{ color: LOCKOUT }}>■</span> {lockouts} lockouts{' '}
-          <span style={{ color: RESET }}>■</span> {resets} admin resets
-        </Text>
-        <DaysChart days={data.days} />
-      </Card>
+      <Box style={GRID}>
+        <Card title="Policy" testId="dashboard-policy">
+          <Text>
+            {policy.enforced
+              ? 'Two-factor authentication is mandatory for this account'
+              : 'Two-factor authentication is optional for this account'}
+            {policy.enforced && !policy.twoFactorRequired ? ' (from the platform date)' : ''}.
+          </Text>
+          <Text mt="default">
+            {policy.mandatoryFrom
+              ? `The platform makes it mandatory for every account from ${policy.mandatoryFrom.slice(0, 10)} (UTC).`
+              : 'The platform sets no date from which it is mandatory.'}
+          </Text>
+          <Text mt="default">
+            <Link href="/admin/pages/two-factor-policy">Change the policy</Link>
+          </Text>
+        </Card>
+        <Card title="Users with a second factor" testId="dashboard-methods">
+          <Text mb="default">
+            {withMethod} of {data.users} users who can sign in have at least one method.
+          </Text>
+          <MethodsChart rows={rows} total={data.users} />
+        </Card>
+        <Card title="If 2FA became mandatory" testId="dashboard-forced">
+          <Text>
+            {policy.withoutMethod === 1
+              ? '1 user would have to set up a method at their next sign-in.'
+              : `${policy.withoutMethod} users would have to set up a method at their next sign-in.`}
+          </Text>
+        </Card>
+        <Card title="Lockouts and admin resets, last 30 days" testId="dashboard-days">
+          <Text mb="default">
+            <span style={{ color: LOCKOUT }}>■</span> {lockouts} lockouts{' '}
+            <span style={{ color: RESET }}>■</span> {resets} admin resets
+          </Text>
+          <DaysChart days={data.days} />
+        </Card>
+      </Box>
     </Box>
   );
 };
