@@ -43,13 +43,14 @@ const MethodsChart = ({ rows, total }) => {
 };
 
 /** A column per day for the last 30 days: lockouts and admin resets side by side. */
-const DaysChart = ({ days }) => {
+const DaysChart = ({ days, lockouts, resets }) => {
   const height = 120;
   const slot = 18;
   const most = Math.max(1, ...days.flatMap((day) => [day.lockouts, day.resets]));
-  const bar = (value) => (value / most) * (height - 20);
-  const lockouts = days.reduce((sum, day) => sum + day.lockouts, 0);
-  const resets = days.reduce((sum, day) => sum + day.resets, 0);
+  const column = (x, value, fill) => {
+    const size = (value / most) * (height - 20);
+    return <rect x={x} y={height - size} width="6" height={size} fill={fill} />;
+  };
   return (
     <svg
       role="img"
@@ -61,20 +62,8 @@ const DaysChart = ({ days }) => {
       {days.map((day, index) => (
         <g key={day.day} transform={`translate(${index * slot}, 0)`}>
           <title>{`${day.day}: ${day.lockouts} lockouts, ${day.resets} resets`}</title>
-          <rect
-            x="2"
-            y={height - bar(day.lockouts)}
-            width="6"
-            height={bar(day.lockouts)}
-            fill={LOCKOUT}
-          />
-          <rect
-            x="9"
-            y={height - bar(day.resets)}
-            width="6"
-            height={bar(day.resets)}
-            fill={RESET}
-          />
+          {column(2, day.lockouts, LOCKOUT)}
+          {column(9, day.resets, RESET)}
         </g>
       ))}
       <line x1="0" x2={days.length * slot} y1={height} y2={height} stroke="#c0c0ca" />
@@ -158,7 +147,7 @@ const Dashboard = () => {
             <span style={{ color: LOCKOUT }}>■</span> {lockouts} lockouts{' '}
             <span style={{ color: RESET }}>■</span> {resets} admin resets
           </Text>
-          <DaysChart days={data.days} />
+          <DaysChart days={data.days} lockouts={lockouts} resets={resets} />
         </Card>
       </Box>
     </Box>

@@ -1,4 +1,4 @@
-import type { ActionContext, Filter, ResourceWithOptions } from 'adminjs' with {
+import type { Filter, ResourceWithOptions } from 'adminjs' with {
   'resolution-mode': 'import',
 };
 import { AUDIT_TYPES, type PanelAuditRow } from '../panel-gateway';
@@ -6,7 +6,6 @@ import {
   after,
   filterValue,
   isAdmin,
-  pageOf,
   readOnly,
   refused,
   settings,
@@ -20,48 +19,31 @@ import {
  */
 export function auditEventsResource(kit: ResourceKit): ResourceWithOptions {
   const { gateway, GatewayResource } = kit;
-
-  class AuditEventsResource extends GatewayResource {
-    constructor() {
-      super('audit-events', [
-        { path: 'id', type: 'string', isId: true },
-        { path: 'when', type: 'string' },
-        { path: 'type', type: 'string' },
-        { path: 'user', type: 'string' },
-        { path: 'userEmail', type: 'string' },
-        { path: 'actor', type: 'string' },
-        { path: 'factor', type: 'string' },
-        { path: 'detail', type: 'string' },
-        { path: 'ip', type: 'string' },
-        { path: 'userAgent', type: 'string' },
-      ]);
-    }
-
-    override async find(
-      filter: Filter,
-      options: { limit?: number; offset?: number },
-      context?: ActionContext,
-    ) {
-      const events = await gateway.listAuditEvents(this.admin(context).accountId, {
-        ...auditQuery(filter),
-        ...pageOf(options),
-      });
-      return events.map((event) => this.build(eventParams(event)));
-    }
-
-    /** The total alone: AdminJS asks for it beside `find`. */
-    override count(filter: Filter, context?: ActionContext) {
-      return gateway.countAuditEvents(this.admin(context).accountId, auditQuery(filter));
-    }
-
-    override async findOne(id: string, context?: ActionContext) {
-      const event = await gateway.getAuditEvent(this.admin(context).accountId, id);
-      return event ? this.build(eventParams(event)) : null;
-    }
-  }
+  const resource = new GatewayResource(
+    'audit-events',
+    [
+      { path: 'id', type: 'string', isId: true },
+      { path: 'when', type: 'string' },
+      { path: 'type', type: 'string' },
+      { path: 'user', type: 'string' },
+      { path: 'userEmail', type: 'string' },
+      { path: 'actor', type: 'string' },
+      { path: 'factor', type: 'string' },
+      { path: 'detail', type: 'string' },
+      { path: 'ip', type: 'string' },
+      { path: 'userAgent', type: 'string' },
+    ],
+    {
+      query: auditQuery,
+      list: (accountId, query) => gateway.listAuditEvents(accountId, query),
+      count: (accountId, query) => gateway.countAuditEvents(accountId, query),
+      get: (accountId, id) => gateway.getAuditEvent(accountId, id),
+      params: eventParams,
+    },
+  );
 
   return {
-    resource: new AuditEventsResource(),
+    resource,
     options: {
       id: 'audit-events',
       navigation: settings,

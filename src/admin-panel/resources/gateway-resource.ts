@@ -1,10 +1,6 @@
-import type {
-  ActionContext,
-  BaseProperty,
-  BaseRecord,
-  Filter,
-  ResourceWithOptions,
-} from 'adminjs' with { 'resolution-mode': 'import' };
+import type { ActionContext, BaseProperty, BaseRecord, Filter } from 'adminjs' with {
+  'resolution-mode': 'import',
+};
 import type { AdminJSModule, PanelComponents } from '../panel-bundle';
 import type { ClientInfo, PanelGateway, PanelPrincipal } from '../panel-gateway';
 import { stripSecrets, type PanelActionRequest, type PanelAdmin } from '../panel-resources';
@@ -20,7 +16,17 @@ export interface ResourceKit {
   recordAction: ReturnType<typeof recordActionFactory>;
 }
 
-export type PanelResource = (kit: ResourceKit) => ResourceWithOptions;
+/**
+ * Where a resource's records come from: the gateway's list, its count-only total and one record,
+ * each for the signed-in administrator's account, and how a row shows.
+ */
+export interface RecordSource<Row, Query> {
+  query(filter: Filter): Query;
+  list(accountId: string, query: Query & { page: number; limit: number }): Promise<Row[]>;
+  count(accountId: string, query: Query): Promise<number>;
+  get(accountId: string, id: string): Promise<Row | null>;
+  params(row: Row): Record<string, unknown>;
+}
 
 export function resourceKit(
   adminjs: AdminJSModule,
@@ -45,15 +51,38 @@ export function resourceKit(
 function gatewayResourceClass(adminjs: AdminJSModule) {
   const { BaseResource, BaseRecord: RecordClass, BaseProperty: Property, ForbiddenError } = adminjs;
 
-  abstract class GatewayResource extends BaseResource {
+  class GatewayResource<Row, Query> extends BaseResource {
     private readonly props: BaseProperty[];
 
     constructor(
       private readonly resourceId: string,
       props: Array<ConstructorParameters<typeof Property>[0]>,
+      private readonly source: RecordSource<Row, Query>,
     ) {
       super();
       this.props = props.map((prop) => new Property({ isSortable: false, ...prop }));
+    }
+
+    override async find(
+      filter: Filter,
+      options: { limit?: number; offset?: number },
+      context?: ActionContext,
+    ) {
+      const rows = await this.source.list(this.admin(context).accountId, {
+        ...this.source.query(filter),
+        ...pageOf(options),
+      });
+      return rows.map((row) => this.build(this.source.params(row)));
+    }
+
+    /** The total alone (AdminJS asks for it beside `find`): one count, no rows. */
+    override count(filter: Filter, context?: ActionContext) {
+      return this.source.count(this.admin(context).accountId, this.source.query(filter));
+    }
+
+    override async findOne(id: string, context?: ActionContext) {
+      const row = await this.source.get(this.admin(context).accountId, id);
+      return row ? this.build(this.source.params(row)) : null;
     }
 
     override id() {
@@ -77,9 +106,6 @@ function gatewayResourceClass(adminjs: AdminJSModule) {
     override async findMany(ids: Array<string | number>, context?: ActionContext) {
       const records = await Promise.all(ids.map((id) => this.findOne(String(id), context)));
       return records.filter((record): record is BaseRecord => record !== null);
-    }
-    override findOne(_id: string, _context?: ActionContext): Promise<BaseRecord | null> {
-      return Promise.resolve(null);
     }
     override create(
       _params: Record<string, unknown>,

@@ -14,7 +14,6 @@ import {
   after,
   filterValue,
   isAdmin,
-  pageOf,
   refused,
   settings,
   shownTime,
@@ -28,42 +27,30 @@ import {
 export function usersResource(kit: ResourceKit): ResourceWithOptions {
   const { adminjs, gateway, GatewayResource, recordAction } = kit;
 
-  class UsersResource extends GatewayResource {
+  class UsersResource extends GatewayResource<PanelUserRow, ReturnType<typeof usersQuery>> {
     constructor() {
-      super('users', [
-        { path: 'id', type: 'string', isId: true },
-        { path: 'name', type: 'string' },
-        { path: 'email', type: 'string' },
-        { path: 'role', type: 'string' },
-        { path: 'twoFactor', type: 'string' },
-        { path: 'twoFactorStatus', type: 'string' },
-        { path: 'status', type: 'string' },
-        { path: 'lastSignIn', type: 'string' },
-        { path: 'created', type: 'string' },
-        { path: 'password', type: 'password' },
-      ]);
-    }
-
-    override async find(
-      filter: Filter,
-      options: { limit?: number; offset?: number },
-      context?: ActionContext,
-    ) {
-      const users = await gateway.listUsers(this.admin(context).accountId, {
-        ...usersQuery(filter),
-        ...pageOf(options),
-      });
-      return users.map((user) => this.build(userParams(user)));
-    }
-
-    /** The total alone: AdminJS asks for it beside `find`. */
-    override count(filter: Filter, context?: ActionContext) {
-      return gateway.countUsers(this.admin(context).accountId, usersQuery(filter));
-    }
-
-    override async findOne(id: string, context?: ActionContext) {
-      const user = await gateway.getUser(this.admin(context).accountId, id);
-      return user ? this.build(userParams(user)) : null;
+      super(
+        'users',
+        [
+          { path: 'id', type: 'string', isId: true },
+          { path: 'name', type: 'string' },
+          { path: 'email', type: 'string' },
+          { path: 'role', type: 'string' },
+          { path: 'twoFactor', type: 'string' },
+          { path: 'twoFactorStatus', type: 'string' },
+          { path: 'status', type: 'string' },
+          { path: 'lastSignIn', type: 'string' },
+          { path: 'created', type: 'string' },
+          { path: 'password', type: 'password' },
+        ],
+        {
+          query: usersQuery,
+          list: (accountId, query) => gateway.listUsers(accountId, query),
+          count: (accountId, query) => gateway.countUsers(accountId, query),
+          get: (accountId, id) => gateway.getUser(accountId, id),
+          params: userParams,
+        },
+      );
     }
 
     override async create(params: Record<string, unknown>, context?: ActionContext) {
