@@ -10,6 +10,7 @@ import { LongerMethodNames1795875000000 } from './migrations/mariadb/17958750000
 import { Passkeys1795880000000 } from './migrations/mariadb/1795880000000-Passkeys';
 import { PasswordlessSignIn1795890000000 } from './migrations/mariadb/1795890000000-PasswordlessSignIn';
 import { UserStatus1795920000000 } from './migrations/mariadb/1795920000000-UserStatus';
+import { AuditByType1795921000000 } from './migrations/mariadb/1795921000000-AuditByType';
 import { UserLocale1795930000000 } from './migrations/mariadb/1795930000000-UserLocale';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
@@ -26,5 +27,6 @@ export const MARIADB_MIGRATIONS = [
   Passkeys1795880000000,
   PasswordlessSignIn1795890000000,
   UserStatus1795920000000,
+  AuditByType1795921000000,
   UserLocale1795930000000,
 ];
