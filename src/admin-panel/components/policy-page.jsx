@@ -86,7 +86,7 @@ const PolicyPage = () => {
           <MessageBox
             mb="lg"
             variant={pending ? 'warning' : 'info'}
-            message={pending ? `${text.on} ${setUp}` : text.off}
+            message={pending ? `${text.label}? ${setUp}` : text.off}
           />
           <Button
             type="button"
