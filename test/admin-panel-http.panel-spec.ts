@@ -6,6 +6,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { WebSession } from 'src/sessions/web-session.entity';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { SessionsService } from 'src/sessions/sessions.service';
+import { UsersService } from 'src/users/users.service';
 import type TestAgent from 'supertest/lib/agent';
 import { createAccountWithUser, createUser, signIn } from './support/factories';
 import { totpCode } from './support/independent-totp';
@@ -202,6 +203,26 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       expect(search.body.records).toEqual([]);
       const disabled = await api(panel, 'users/actions/list?filters.twoFactorStatus=disabled');
       expect(disabled.body.records).toEqual([]);
+    });
+
+    it("a list view reads its page and its total apart: one count-only query, never the API's list", async () => {
+      const users = t.app.get(UsersService);
+      const audit = t.app.get(AuditService);
+      const calls = [
+        jest.spyOn(users, 'page'),
+        jest.spyOn(users, 'count'),
+        jest.spyOn(users, 'list'),
+        jest.spyOn(audit, 'page'),
+        jest.spyOn(audit, 'count'),
+        jest.spyOn(audit, 'list'),
+      ];
+      try {
+        expect((await api(panel, 'users/actions/list')).status).toBe(200);
+        expect((await api(panel, 'audit-events/actions/list')).status).toBe(200);
+        expect(calls.map((call) => call.mock.calls.length)).toEqual([1, 1, 0, 1, 1, 0]);
+      } finally {
+        for (const call of calls) call.mockRestore();
+      }
     });
 
     it("refuses every route on another account's user (A2)", async () => {
