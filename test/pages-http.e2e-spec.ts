@@ -120,12 +120,8 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
         .post('/sign-in')
         .type('form')
         .send({ _csrf: csrfOf(form.text), email: user.email, password });
-      const page = await fresh.get(posted.headers.location ?? '/');
-      return [
-        posted.status,
-        posted.headers.location,
-        page.text.replace(/name="_csrf" value="[0-9a-f]+"/g, ''),
-      ];
+      const text = posted.text.replace(/name="_csrf" value="[0-9a-f]+"/g, '');
+      return [posted.status, text];
     };
     const right = await answerTo(user.password);
     const wrong = await answerTo('not-the-password');
