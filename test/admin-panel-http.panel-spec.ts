@@ -781,3 +781,28 @@ describe("B4: the panel's sign-in forms", () => {
       .expect(200);
   });
 });
+
+describe('The platform date on the policy page and the dashboard', () => {
+  let t: TestApp;
+  beforeAll(
+    () => startPanelApp({ TWO_FACTOR_MANDATORY_FROM: '2099-01-31' }).then((app) => (t = app)),
+    60_000,
+  );
+  afterAll(() => t.close());
+
+  it('shows the coming TWO_FACTOR_MANDATORY_FROM beside the account’s own switch', async () => {
+    const admin = await userWithApp(t, 'admin');
+    const panel = panelClient(t);
+    expect(await signInToPanel(t, panel, admin)).toBe('/admin');
+    const expected = {
+      twoFactorRequired: false,
+      enforced: false,
+      mandatoryFrom: '2099-01-31T00:00:00.000Z',
+      withoutMethod: 0,
+    };
+    for (const path of ['pages/two-factor-policy', 'dashboard']) {
+      const answer = await panel.get(`/admin/api/${path}`).set('Sec-Fetch-Site', 'same-origin');
+      expect([path, answer.body.policy]).toEqual([path, expected]);
+    }
+  });
+});
