@@ -86,6 +86,14 @@ module.exports = {
       to: { path: above(...LEAVES) },
     },
     {
+      name: 'no-leaf-imports-another-leaf',
+      comment:
+        'Leaves stand side by side: what two of them need (a DTO, a mapping) lives in a layer below both.',
+      severity: 'error',
+      from: { path: `^src/(${LEAVES.join('|')})/` },
+      to: { path: above(...LEAVES), pathNot: '^src/$1/' },
+    },
+    {
       name: 'no-other-modules-entities',
       comment:
         "A module queries its own tables only: no runtime import of another module's entity (types are fine).",

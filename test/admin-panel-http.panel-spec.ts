@@ -2,9 +2,11 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Response } from 'supertest';
 import type { Repository } from 'typeorm';
 import type { AccessClaims } from 'src/access/tokens.service';
+import { AuditService } from 'src/audit/audit.service';
 import { WebSession } from 'src/sessions/web-session.entity';
 import { RefreshToken } from 'src/sessions/refresh-token.entity';
 import { SessionsService } from 'src/sessions/sessions.service';
+import { UsersService } from 'src/users/users.service';
 import type TestAgent from 'supertest/lib/agent';
 import { createAccountWithUser, createUser, signIn } from './support/factories';
 import { totpCode } from './support/independent-totp';
@@ -17,7 +19,7 @@ import {
   type UserWithApp,
 } from './support/panel';
 import type { TestApp } from './support/test-app';
-import { nextTotpStep, signInWithApp } from './support/two-factor';
+import { nextTotpStep, signInWithApp, userWithMethods } from './support/two-factor';
 
 /** Everything the panel answered in this file, searched at the end for secrets. */
 const answers: string[] = [];
@@ -78,9 +80,13 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       `users/records/${colleague.id}/show`,
       `users/records/${colleague.id}/resetTwoFactor`,
       'audit-events/actions/list',
-      'two-factor-policy/records/account/activate',
+      `users/records/${colleague.id}/disable`,
     ]) {
       expect((await api(panel, route)).status).toBe(401);
+    }
+    for (const route of ['/admin/api/dashboard', '/admin/api/pages/two-factor-policy']) {
+      const answer = await panel.get(route).set('Sec-Fetch-Site', 'same-origin').then(keep);
+      expect([route, answer.status]).toEqual([route, 401]);
     }
     const colleagueView = await adminView(colleague.id);
     expect(colleagueView.twoFactor.methods).toEqual(['totp']);
@@ -199,6 +205,26 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       expect(disabled.body.records).toEqual([]);
     });
 
+    it("a list view reads its page and its total apart: one count-only query, never the API's list", async () => {
+      const users = t.app.get(UsersService);
+      const audit = t.app.get(AuditService);
+      const calls = [
+        jest.spyOn(users, 'page'),
+        jest.spyOn(users, 'count'),
+        jest.spyOn(users, 'list'),
+        jest.spyOn(audit, 'page'),
+        jest.spyOn(audit, 'count'),
+        jest.spyOn(audit, 'list'),
+      ];
+      try {
+        expect((await api(panel, 'users/actions/list')).status).toBe(200);
+        expect((await api(panel, 'audit-events/actions/list')).status).toBe(200);
+        expect(calls.map((call) => call.mock.calls.length)).toEqual([1, 1, 0, 1, 1, 0]);
+      } finally {
+        for (const call of calls) call.mockRestore();
+      }
+    });
+
     it("refuses every route on another account's user (A2)", async () => {
       for (const [send, route] of [
         [api, `users/records/${stranger.id}/show`],
@@ -213,8 +239,16 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       }
       const search = await api(panel, `users/search/${encodeURIComponent(stranger.email)}`);
       expect(JSON.stringify(search.body)).not.toContain(stranger.email);
-      const events = await api(panel, `audit-events/actions/list?filters.userId=${stranger.id}`);
+      const events = await api(
+        panel,
+        `audit-events/actions/list?filters.userEmail=${encodeURIComponent(stranger.email)}`,
+      );
       expect(events.body.records).toEqual([]);
+      for (const action of ['disable', 'enable']) {
+        const answer = await act(panel, `users/records/${stranger.id}/${action}`);
+        expect([action, answer.body.notice?.type]).toEqual([action, 'error']);
+      }
+      await signIn(t, stranger);
       expect((await adminView(stranger.id, stranger)).twoFactor.methods).toEqual(['totp']);
     });
 
@@ -260,6 +294,194 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       expect((await api(own, 'users/actions/list')).status).toBe(401);
     });
 
+    describe('a fresh account: dashboard, policy page, disabling, audit', () => {
+      let owner: UserWithApp;
+      let own: TestAgent;
+      const page = (agent: TestAgent, path: string) =>
+        agent.get(`/admin/api/${path}`).set('Sec-Fetch-Site', 'same-origin').then(keep);
+      const setPolicy = (agent: TestAgent, body: object) =>
+        agent
+          .post('/admin/api/pages/two-factor-policy')
+          .set('Sec-Fetch-Site', 'same-origin')
+          .send(body)
+          .then(keep);
+
+      beforeAll(async () => {
+        owner = await userWithApp(t, 'admin');
+        own = panelClient(t);
+        expect(await signInToPanel(t, own, owner)).toBe('/admin');
+      });
+
+      it("the dashboard counts the account's users by method, those without one, lockouts and resets over 30 days, and the policy", async () => {
+        await userWithMethods(t, ['email'], { accountId: owner.accountId });
+        const bare = await createUser(t, owner.accountId, 'member');
+        const gone = await createUser(t, owner.accountId, 'member');
+        // Another account's events and users count nowhere here.
+        const lockedOut = await userWithApp(t, 'member', owner.accountId);
+        const audit = t.app.get(AuditService);
+        await audit.record({ type: 'two_factor.locked_out', user: lockedOut });
+        await audit.record({ type: 'two_factor.locked_out', user: stranger });
+        const reset = await act(own, `users/records/${lockedOut.id}/resetTwoFactor`);
+        expect(reset.body.notice.type).toBe('success');
+        const disabled = await act(own, `users/records/${gone.id}/disable`);
+        expect(disabled.body.notice.type).toBe('success');
+
+        const home = await page(own, 'dashboard');
+        expect(home.status).toBe(200);
+        // owner: totp; one with email; bare and lockedOut (reset) without; gone is disabled.
+        expect(home.body.users).toBe(4);
+        expect(home.body.byMethod).toEqual(
+          expect.arrayContaining([
+            { method: 'totp', name: 'Authenticator app', users: 1 },
+            { method: 'email', name: 'Email', users: 1 },
+          ]),
+        );
+        expect(home.body.policy).toEqual({
+          twoFactorRequired: false,
+          enforced: false,
+          mandatoryFrom: null,
+          withoutMethod: 2,
+        });
+        expect(home.body.days).toHaveLength(30);
+        const today = home.body.days.at(-1);
+        expect(today).toEqual({
+          day: t.clock.now().toISOString().slice(0, 10),
+          lockouts: 1,
+          resets: 1,
+        });
+        const totals = (home.body.days as { lockouts: number; resets: number }[]).reduce(
+          (sum, day) => sum + day.lockouts + day.resets,
+          0,
+        );
+        expect(totals).toBe(2);
+        expect(bare.id).toBeDefined();
+      });
+
+      it('A4/A6: the policy page reads with GET and changes only by its POST, audited, saying how many go to setup', async () => {
+        const before = await page(own, 'pages/two-factor-policy');
+        expect(before.body.policy.twoFactorRequired).toBe(false);
+        expect(before.body.policy.withoutMethod).toBeGreaterThan(0);
+        expect(before.body.text.label).toBe(
+          'Make two-factor authentication mandatory for all users',
+        );
+        for (const body of [{}, { twoFactorRequired: 'maybe' }, { twoFactorRequired: 1 }]) {
+          const refused = await setPolicy(own, body);
+          expect([JSON.stringify(body), refused.status, refused.body.code]).toEqual([
+            JSON.stringify(body),
+            400,
+            'VALIDATION_FAILED',
+          ]);
+        }
+        const crossSite = await own
+          .post('/admin/api/pages/two-factor-policy')
+          .set('Origin', 'https://evil.example')
+          .send({ twoFactorRequired: true });
+        expect([crossSite.status, crossSite.body.code]).toEqual([403, 'FORBIDDEN']);
+        expect((await page(own, 'pages/two-factor-policy')).body.policy.twoFactorRequired).toBe(
+          false,
+        );
+
+        const on = await setPolicy(own, { twoFactorRequired: true });
+        expect(on.status).toBe(200);
+        expect(on.body.policy).toMatchObject({ twoFactorRequired: true, enforced: true });
+        expect(on.body.notice.type).toBe('success');
+        const { accessToken } = await signInWithApp(t, owner, owner.secret);
+        const events = await t
+          .as(accessToken)
+          .get('/api/admin/audit-events?type=policy.changed')
+          .expect(200);
+        expect(events.body.items[0]).toMatchObject({ actorId: owner.id });
+        const off = await setPolicy(own, { twoFactorRequired: 'false' });
+        expect(off.body.policy.twoFactorRequired).toBe(false);
+      });
+
+      it('P3: disabling in the panel ends the user’s sessions and refuses their password like a wrong one; enabling lets them back', async () => {
+        const member = await userWithApp(t, 'member', owner.accountId);
+        const session = await signInWithApp(t, member, member.secret);
+        const shown = await api(own, `users/records/${member.id}/show`);
+        expect(shown.body.record.params).toMatchObject({
+          status: 'Active',
+          lastSignIn: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+        });
+
+        const disabled = await act(own, `users/records/${member.id}/disable`);
+        expect(disabled.body.notice.type).toBe('success');
+        expect(disabled.body.record.params.status).toBe('Disabled');
+        await t.as(session.accessToken).get('/api/me').expect(401);
+        await t.http
+          .post('/api/auth/refresh')
+          .send({ refreshToken: session.refreshToken })
+          .expect(401);
+        const right = await t.http
+          .post('/api/auth/login')
+          .send({ email: member.email, password: member.password });
+        const wrong = await t.http
+          .post('/api/auth/login')
+          .send({ email: member.email, password: 'not-the-password' });
+        expect([right.status, right.body]).toEqual([wrong.status, wrong.body]);
+        const panelOfMember = await panelClient(t)
+          .post('/admin/login')
+          .type('form')
+          .send({ email: member.email, password: member.password });
+        expect(panelOfMember.headers.location).toBe('/admin/login');
+
+        const enabled = await act(own, `users/records/${member.id}/enable`);
+        expect(enabled.body.record.params.status).toBe('Active');
+        await signInWithApp(t, member, member.secret);
+      });
+
+      it('offers Disable to nobody for themselves, Enable only to the disabled, Reset 2FA only to users with a method', async () => {
+        const bare = await createUser(t, owner.accountId, 'member');
+        const actionsOf = async (id: string) => {
+          const shown = await api(own, `users/records/${id}/show`);
+          return (shown.body.record.recordActions as { name: string }[]).map(
+            (action) => action.name,
+          );
+        };
+        expect(await actionsOf(owner.id)).not.toContain('disable');
+        expect(await actionsOf(owner.id)).toContain('resetTwoFactor');
+        expect(await actionsOf(bare.id)).toEqual(expect.arrayContaining(['show', 'disable']));
+        expect(await actionsOf(bare.id)).not.toContain('resetTwoFactor');
+        expect(await actionsOf(bare.id)).not.toContain('enable');
+        const self = await act(own, `users/records/${owner.id}/disable`);
+        expect(self.status).toBe(403);
+        expect(self.body.code).toBe('FORBIDDEN');
+        await act(own, `users/records/${bare.id}/disable`);
+        expect(await actionsOf(bare.id)).toContain('enable');
+        expect(await actionsOf(bare.id)).not.toContain('disable');
+      });
+
+      it('audit events name user and actor by name and email, show times in UTC, open one by one, and filter by email', async () => {
+        const member = await createUser(t, owner.accountId, 'member');
+        await act(own, `users/records/${member.id}/disable`);
+        const list = await api(
+          own,
+          `audit-events/actions/list?filters.userEmail=${encodeURIComponent(member.email.toUpperCase())}`,
+        );
+        expect(list.body.records).toHaveLength(1);
+        const [event] = list.body.records as { id: string; params: Record<string, string> }[];
+        expect(event.params).toMatchObject({
+          type: 'user.disabled',
+          user: `Test member <${member.email}>`,
+          actor: `Test admin <${owner.email}>`,
+          when: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+        });
+        expect(event.params).not.toHaveProperty('userId');
+        const detail = await api(own, `audit-events/records/${event.id}/show`);
+        expect(detail.body.record.params).toMatchObject({
+          type: 'user.disabled',
+          ip: expect.any(String),
+        });
+        const foreign = await api(own, `audit-events/records/${event.id.replace(/.$/, '0')}/show`);
+        expect(foreign.body.record?.params ?? {}).toEqual({});
+        const nobody = await api(
+          own,
+          'audit-events/actions/list?filters.userEmail=nobody@example.com',
+        );
+        expect([nobody.body.records, nobody.body.meta.total]).toEqual([[], 0]);
+      });
+    });
+
     describe('A6: no state change on GET; changes take POST from the panel', () => {
       /** The headers a browser sends for an <img>, a link and the panel's own script calls. */
       const FETCHES = {
@@ -294,11 +516,15 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       const encodeAll = (text: string) =>
         [...text].map((char) => `%${char.charCodeAt(0).toString(16)}`).join('');
 
-      it('A6: same-site and same-origin GETs and HEADs of reset and the policy switch, in any spelling, change nothing', async () => {
+      it('A6: same-site and same-origin GETs and HEADs of reset, disable, the policy page and the dashboard, in any spelling, change nothing', async () => {
         const target = await userWithApp(t, 'member', admin.accountId);
         const routes = [
           ...spellings('users', target.id, 'resetTwoFactor'),
-          ...spellings('two-factor-policy', 'account', 'activate'),
+          ...spellings('users', target.id, 'disable'),
+          '/admin/api/pages/two-factor-policy',
+          '/admin/API/Pages/two-factor-policy',
+          '/admin/api/pages/two-factor-policy?twoFactorRequired=true',
+          '/admin/api/dashboard',
         ];
         for (const path of routes) {
           for (const [fetch, headers] of Object.entries(FETCHES)) {
@@ -315,15 +541,18 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
           }
         }
         expect((await adminView(target.id)).twoFactor.methods).toEqual(['totp']);
+        await signIn(t, target);
         const { accessToken } = await signInWithApp(t, admin, admin.secret);
         const policy = await t.as(accessToken).get('/api/admin/policy').expect(200);
         expect(policy.body.twoFactorRequired).toBe(false);
         const events = await t.as(accessToken).get('/api/admin/audit-events?type=policy.changed');
         expect(events.body.items).toEqual([]);
-        const resets = await t
-          .as(accessToken)
-          .get(`/api/admin/audit-events?type=two_factor.reset&userId=${target.id}`);
-        expect(resets.body.items).toEqual([]);
+        for (const type of ['two_factor.reset', 'user.disabled']) {
+          const events = await t
+            .as(accessToken)
+            .get(`/api/admin/audit-events?type=${type}&userId=${target.id}`);
+          expect([type, events.body.items]).toEqual([type, []]);
+        }
       });
 
       it('A6: a POST without Origin, or from another origin, is refused and changes nothing', async () => {
@@ -378,7 +607,7 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
           'users/actions/list?filters.twoFactorStatus=sometimes',
           `users/actions/list?filters.email=${'a'.repeat(300)}`,
           `users/search/${'a'.repeat(300)}`,
-          'audit-events/actions/list?filters.userId=not-a-uuid',
+          `audit-events/actions/list?filters.userEmail=${'a'.repeat(300)}`,
           'audit-events/actions/list?filters.type=no.such_event',
           'no-such-resource/actions/list',
           'No-Such/records/x/show',
@@ -386,7 +615,7 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
           `users/records/${colleague.id}/no-such-action`,
           'users/actions/new',
           'users/bulk/bulkDelete',
-          'two-factor-policy/actions/activate',
+          'users/actions/disable',
           `users/records/${colleague.id}/list`,
           'users/records/%E0%A4%A/show',
           'users/actions/list?filters.constructor=x',
@@ -550,5 +779,30 @@ describe("B4: the panel's sign-in forms", () => {
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password })
       .expect(200);
+  });
+});
+
+describe('The platform date on the policy page and the dashboard', () => {
+  let t: TestApp;
+  beforeAll(
+    () => startPanelApp({ TWO_FACTOR_MANDATORY_FROM: '2099-01-31' }).then((app) => (t = app)),
+    60_000,
+  );
+  afterAll(() => t.close());
+
+  it('shows the coming TWO_FACTOR_MANDATORY_FROM beside the account’s own switch', async () => {
+    const admin = await userWithApp(t, 'admin');
+    const panel = panelClient(t);
+    expect(await signInToPanel(t, panel, admin)).toBe('/admin');
+    const expected = {
+      twoFactorRequired: false,
+      enforced: false,
+      mandatoryFrom: '2099-01-31T00:00:00.000Z',
+      withoutMethod: 0,
+    };
+    for (const path of ['pages/two-factor-policy', 'dashboard']) {
+      const answer = await panel.get(`/admin/api/${path}`).set('Sec-Fetch-Site', 'same-origin');
+      expect([path, answer.body.policy]).toEqual([path, expected]);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { UsersService } from 'src/users/users.service';
 import type { Repository } from 'typeorm';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
-import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
+import { nextTotpStep, signInWithApp, startChallenge, userWithMethods } from './support/two-factor';
 
 /** The CSRF token of the page a browser would have in front of it. */
 function csrfOf(html: string): string {
@@ -103,6 +103,30 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     await browser.get('/account/security').expect(302).expect('Location', '/');
     const home = await browser.get('/').expect(200);
     expect(home.text).toContain('Your session has ended');
+  });
+
+  it('U1/P3: disabling the user ends their page session, and the sign-in answers them as a wrong password', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    const admin = await userWithMethods(t, ['totp'], { accountId: user.accountId, role: 'admin' });
+    const { accessToken } = await signInWithApp(t, admin.user, admin.secret);
+    await t.as(accessToken).post(`/api/admin/users/${user.id}/disable`).expect(200);
+    await browser.get('/account/security').expect(302).expect('Location', '/');
+
+    const answerTo = async (password: string) => {
+      const fresh = request.agent(t.app.getHttpServer());
+      const form = await fresh.get('/').expect(200);
+      const posted = await fresh
+        .post('/sign-in')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text), email: user.email, password });
+      const text = posted.text.replace(/name="_csrf" value="[0-9a-f]+"/g, '');
+      return [posted.status, text];
+    };
+    const right = await answerTo(user.password);
+    const wrong = await answerTo('not-the-password');
+    expect(right).toEqual(wrong);
+    expect(right[0]).toBe(401);
   });
 
   it('U2: a form without its CSRF token, or with a wrong one, is refused and changes nothing', async () => {

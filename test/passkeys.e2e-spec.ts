@@ -11,7 +11,12 @@ import {
   type CeremonyOverrides,
 } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
-import { enableTotpMethod, signInWithApp, startChallenge } from './support/two-factor';
+import {
+  enableTotpMethod,
+  signInWithApp,
+  startChallenge,
+  userWithMethods,
+} from './support/two-factor';
 
 const ORIGIN = 'https://auth.example.com';
 const onMariaDb = Boolean(process.env.E2E_DATABASE_URL);
@@ -311,6 +316,21 @@ describe('Passkeys', () => {
     const me = await t.as(session.body.accessToken).get('/api/me').expect(200);
     expect(me.body.email).toBe(member.email);
     expect(await auditOf(member.id)).toContainEqual({ type: 'login.succeeded', factor: 'passkey' });
+  });
+
+  it('W4/P3: a disabled user’s passkey sign-in is refused with INVALID_CREDENTIALS and audited', async () => {
+    const { member, key } = await memberWithPasskey();
+    const adminWithApp = await userWithMethods(t, ['totp'], {
+      accountId: admin.accountId,
+      role: 'admin',
+    });
+    const { accessToken } = await signInWithApp(t, adminWithApp.user, adminWithApp.secret);
+    await t.as(accessToken).post(`/api/admin/users/${member.id}/disable`).expect(200);
+    const refused = await t.http
+      .post('/api/auth/passkey/verify')
+      .send({ response: key.assert(await passwordlessOptions()) });
+    expect([refused.status, refused.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+    expect(await auditOf(member.id)).toContainEqual({ type: 'login.failed', factor: 'passkey' });
   });
 
   it('W4: without user verification a passwordless sign-in is refused and audited', async () => {

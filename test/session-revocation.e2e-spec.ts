@@ -1,9 +1,9 @@
 import type { Response } from 'supertest';
-import { createAccountWithUser, signIn } from './support/factories';
+import { createAccountWithUser, createUser, signIn } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import { inParallel } from './support/parallel';
 import { startTestApp, type TestApp } from './support/test-app';
-import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
+import { nextTotpStep, signInWithApp, startChallenge, userWithMethods } from './support/two-factor';
 
 /** Each race is tried this many times: on MariaDB the order of the two requests varies. */
 const TRIALS = 10;
@@ -55,6 +55,24 @@ describe('Session revocation against refreshes in flight', () => {
       expect(run.responses[1].status).toBe(204);
       await t.as(accessToken).get('/api/me').expect(401);
       await expectNothingWorks(run.responses);
+    }
+  });
+
+  it('P3/S8: a refresh racing the disabling of its user never outlives the disabling', async () => {
+    const { user: admin, secret } = await userWithMethods(t, ['totp'], { role: 'admin' });
+    const { accessToken: adminToken } = await signInWithApp(t, admin, secret);
+    const user = await createUser(t, admin.accountId, 'member');
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const { accessToken, refreshToken } = await signIn(t, user);
+      const run = await inParallel([
+        () => refresh(refreshToken),
+        () => t.as(adminToken).post(`/api/admin/users/${user.id}/disable`),
+      ]);
+      expect(run.maxInFlight).toBe(2);
+      expect(run.responses[1].status).toBe(200);
+      await t.as(accessToken).get('/api/me').expect(401);
+      await expectNothingWorks(run.responses);
+      await t.as(adminToken).post(`/api/admin/users/${user.id}/enable`).expect(200);
     }
   });
 

@@ -17,6 +17,10 @@ export interface PanelComponents {
   componentLoader: InstanceType<AdminJSModule['ComponentLoader']>;
   /** A record action's page: what will happen, and a button that POSTs it (A6). */
   confirmRecordAction: string;
+  /** The panel's home: the figures an administrator needs to decide on mandatory 2FA. */
+  dashboard: string;
+  /** The 2FA policy's switch, confirmed before its POST (A6). */
+  policyPage: string;
 }
 
 /**
@@ -26,11 +30,16 @@ export interface PanelComponents {
  */
 export function panelComponents(adminjs: AdminJSModule): PanelComponents {
   const componentLoader = new adminjs.ComponentLoader();
-  const confirmRecordAction = componentLoader.add(
-    'ConfirmRecordAction',
-    join(__dirname, 'components', 'confirm-record-action.jsx'),
-  );
-  return { componentLoader, confirmRecordAction };
+  const component = (name: string, file: string) =>
+    componentLoader.add(name, join(__dirname, 'components', file));
+  // AdminJS's own filter drawer, with names for its close button and fields.
+  componentLoader.override('FilterDrawer', join(__dirname, 'components', 'filter-drawer.jsx'));
+  return {
+    componentLoader,
+    confirmRecordAction: component('ConfirmRecordAction', 'confirm-record-action.jsx'),
+    dashboard: component('Dashboard', 'dashboard.jsx'),
+    policyPage: component('PolicyPage', 'policy-page.jsx'),
+  };
 }
 
 /**

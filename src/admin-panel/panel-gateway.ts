@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from 'src/access/principal';
 import { TokensService, type AccessClaims } from 'src/access/tokens.service';
-import { ListUsersQueryDto, toAdminUserDto } from 'src/admin/admin-users.dto';
+import { ListUsersQueryDto, toAdminUserDto } from 'src/auth/admin-users.dto';
 import { AuditService } from 'src/audit/audit.service';
-import { AUDIT_EVENT_TYPES, ListAuditEventsQueryDto } from 'src/audit/audit.dto';
+import {
+  AUDIT_EVENT_TYPES,
+  ListAuditEventsQueryDto,
+  type AuditEventDto,
+} from 'src/audit/audit.dto';
 import { AccessService } from 'src/auth/access.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
 import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
+import { UserStatusService } from 'src/auth/user-status.service';
+import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
@@ -17,7 +23,7 @@ import { PolicyService } from 'src/policy/policy.service';
 import { type PerIpDecision, PerIpLimits } from 'src/rate-limit/per-ip-limits';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
-import type { TwoFactorMethod } from 'src/two-factor/factor-registry';
+import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
 import { CreateUserDto } from 'src/users/users.dto';
 import type { User } from 'src/users/user.entity';
@@ -32,6 +38,13 @@ import { UsersService } from 'src/users/users.service';
 export type { ClientInfo };
 
 export type PanelMethod = TwoFactorMethod;
+
+export interface PanelUsersQuery {
+  search?: string;
+  twoFactor?: 'enabled' | 'disabled';
+  page: number;
+  limit: number;
+}
 
 /**
  * What a panel sign-in established: the claims of the session (refresh-token family) the
@@ -61,26 +74,52 @@ export interface PanelUserRow {
   email: string;
   name: string;
   role: string;
-  active: boolean;
   createdAt: string;
+  disabledAt: string | null;
+  lastSignInAt: string | null;
   methods: PanelMethod[];
 }
 
+/** An audit event with the people it names as `Name <email>` (null: nobody, or not known). */
 export interface PanelAuditRow {
   id: string;
   type: string;
-  userId: string | null;
-  actorId: string | null;
+  user: string | null;
+  actor: string | null;
   factor: string | null;
   detail: string | null;
   ip: string | null;
+  userAgent: string | null;
   createdAt: string;
+}
+
+export interface PanelAuditQuery {
+  type?: string;
+  /** The user the events are about, by their email; an email of nobody in the account matches nothing. */
+  userEmail?: string;
 }
 
 export interface PanelPolicy {
   twoFactorRequired: boolean;
   enforced: boolean;
+  /** The platform date from which 2FA is mandatory for every account (ISO), if configured. */
+  mandatoryFrom: string | null;
+  /** Users who can sign in and have no method: whom a mandatory policy sends to setup. */
+  withoutMethod: number;
 }
+
+/** What an administrator needs to decide on making 2FA mandatory (the panel's home). */
+export interface PanelDashboard {
+  policy: PanelPolicy;
+  /** Users who can sign in; `byMethod` counts each method's users (a user may have several). */
+  users: number;
+  byMethod: { method: PanelMethod; users: number }[];
+  /** The last DASHBOARD_DAYS UTC days, oldest first. */
+  days: { day: string; lockouts: number; resets: number }[];
+}
+
+export const DASHBOARD_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type { Principal as PanelPrincipal };
 
@@ -109,6 +148,8 @@ export class PanelGateway {
     private readonly audit: AuditService,
     private readonly perIpLimits: PerIpLimits,
     private readonly crypto: CryptoService,
+    private readonly status: UserStatusService,
+    private readonly clock: Clock,
   ) {}
 
   /** The API's login: password check (P3, audited), then trusted device, challenge or setup. */
@@ -179,14 +220,18 @@ export class PanelGateway {
   }
 
   /** The account always comes from the resumed panel session, never from the request (A2). */
-  listUsers(
-    accountId: string,
-    query: { search?: string; twoFactor?: 'enabled' | 'disabled'; page: number; limit: number },
-  ): Promise<{ items: PanelUserRow[]; total: number }> {
+  listUsers(accountId: string, query: PanelUsersQuery): Promise<PanelUserRow[]> {
     return refusals(async () => {
       const valid = await validateBody(ListUsersQueryDto, query);
-      const page = await this.users.list(accountId, valid);
-      return { items: page.users.map(toUserRow), total: page.total };
+      return (await this.users.page(accountId, valid)).map(toUserRow);
+    });
+  }
+
+  /** The list's total alone, validated as the list is. */
+  countUsers(accountId: string, filter: Omit<PanelUsersQuery, 'page' | 'limit'>): Promise<number> {
+    return refusals(async () => {
+      const valid = await validateBody(ListUsersQueryDto, { ...filter, page: 1, limit: 1 });
+      return this.users.count(accountId, valid);
     });
   }
 
@@ -216,24 +261,126 @@ export class PanelGateway {
     return refusals(() => this.reset.resetTwoFactor(adminOnly(admin), userId, client));
   }
 
+  /** POST /api/admin/users/:id/disable: sessions end at once; refused for oneself. */
+  disableUser(admin: Principal, userId: string, client: ClientInfo): Promise<void> {
+    return refusals(async () => {
+      await this.status.disable(adminOnly(admin), userId, client);
+    });
+  }
+
+  enableUser(admin: Principal, userId: string, client: ClientInfo): Promise<void> {
+    return refusals(async () => {
+      await this.status.enable(adminOnly(admin), userId, client);
+    });
+  }
+
   async getPolicy(accountId: string): Promise<PanelPolicy> {
-    return toPolicy(await this.policy.get(accountId));
+    const [policy, counts] = await Promise.all([
+      this.policy.get(accountId),
+      this.users.methodCounts(accountId),
+    ]);
+    return {
+      twoFactorRequired: policy.twoFactorRequired,
+      enforced: policy.enforced,
+      mandatoryFrom: policy.mandatoryFrom?.toISOString() ?? null,
+      withoutMethod: counts.withoutMethod,
+    };
   }
 
   async setPolicy(admin: Principal, required: boolean, client: ClientInfo): Promise<PanelPolicy> {
-    return toPolicy(
-      await this.policy.update(adminOnly(admin), { twoFactorRequired: required }, client),
-    );
+    await this.policy.update(adminOnly(admin), { twoFactorRequired: required }, client);
+    return this.getPolicy(admin.accountId);
+  }
+
+  async dashboard(accountId: string): Promise<PanelDashboard> {
+    const today = Date.parse(this.clock.now().toISOString().slice(0, 10));
+    const since = new Date(today - (DASHBOARD_DAYS - 1) * DAY_MS);
+    const [policy, counts, events] = await Promise.all([
+      this.getPolicy(accountId),
+      this.users.methodCounts(accountId),
+      this.audit.perDay(accountId, ['two_factor.locked_out', 'two_factor.reset'], since),
+    ]);
+    const days = Array.from({ length: DASHBOARD_DAYS }, (_, index) => ({
+      day: new Date(since.getTime() + index * DAY_MS).toISOString().slice(0, 10),
+      lockouts: 0,
+      resets: 0,
+    }));
+    for (const { day, type, events: count } of events) {
+      const slot = days.find((candidate) => candidate.day === day);
+      if (slot && type === 'two_factor.locked_out') slot.lockouts += count;
+      if (slot && type === 'two_factor.reset') slot.resets += count;
+    }
+    // In the registry's order (strongest first), as the users list names them.
+    const byMethod = Object.entries(counts.byMethod)
+      .map(([method, users]) => ({ method, users }))
+      .sort((a, b) => rank(a.method) - rank(b.method));
+    return { policy, users: counts.users, byMethod, days };
   }
 
   listAuditEvents(
     accountId: string,
-    query: { type?: string; userId?: string; page: number; limit: number },
-  ): Promise<{ items: PanelAuditRow[]; total: number }> {
+    query: PanelAuditQuery & { page: number; limit: number },
+  ): Promise<PanelAuditRow[]> {
     return refusals(async () => {
-      const valid = await validateBody(ListAuditEventsQueryDto, query);
-      return this.audit.list(accountId, valid);
+      const valid = await this.auditQuery(accountId, query);
+      if (!valid) return [];
+      return this.named(accountId, await this.audit.page(accountId, valid));
     });
+  }
+
+  countAuditEvents(accountId: string, query: PanelAuditQuery): Promise<number> {
+    return refusals(async () => {
+      const valid = await this.auditQuery(accountId, { ...query, page: 1, limit: 1 });
+      return valid ? this.audit.count(accountId, valid) : 0;
+    });
+  }
+
+  async getAuditEvent(accountId: string, id: string): Promise<PanelAuditRow | null> {
+    const event = await this.audit.get(accountId, id);
+    return event ? (await this.named(accountId, [event]))[0] : null;
+  }
+
+  /** Validated as the API's query is; null when the email names nobody in the account. */
+  private async auditQuery(
+    accountId: string,
+    query: PanelAuditQuery & { page: number; limit: number },
+  ): Promise<ListAuditEventsQueryDto | null> {
+    const { userEmail, ...rest } = query;
+    const valid = await validateBody(ListAuditEventsQueryDto, rest);
+    if (userEmail === undefined) return valid;
+    if (userEmail.length > 254) {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        'userEmail must be at most 254 characters',
+      );
+    }
+    const user = await this.users.findInAccountByEmail(accountId, userEmail);
+    return user ? { ...valid, userId: user.id } : null;
+  }
+
+  /** The people an event names, by name and email, read once per page. */
+  private async named(accountId: string, events: AuditEventDto[]): Promise<PanelAuditRow[]> {
+    const ids = [...new Set(events.flatMap((event) => [event.userId, event.actorId]))];
+    const people = await this.users.namesOf(
+      accountId,
+      ids.filter((id): id is string => id !== null),
+    );
+    const label = (id: string | null) => {
+      if (id === null) return null;
+      const person = people.find((candidate) => candidate.id === id);
+      return person ? `${person.name} <${person.email}>` : null;
+    };
+    return events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      user: label(event.userId),
+      actor: label(event.actorId),
+      factor: event.factor,
+      detail: event.detail,
+      ip: event.ip,
+      userAgent: event.userAgent,
+      createdAt: event.createdAt,
+    }));
   }
 
   private toPasswordStep(answer: LoginAnswer): PasswordStep {
@@ -257,6 +404,12 @@ export class PanelGateway {
   }
 }
 
+/** A method's place in the registry; one it does not know (any more) comes last. */
+function rank(method: string): number {
+  const index = TWO_FACTOR_METHODS.indexOf(method);
+  return index === -1 ? TWO_FACTOR_METHODS.length : index;
+}
+
 /** What the admin-only API routes get from the guard; only a signed-in admin with 2FA gets here. */
 function adminOnly(admin: Principal): Principal {
   if (admin.role !== 'admin' || !admin.secondFactor || admin.tokenKind !== 'access') {
@@ -272,14 +425,11 @@ function toUserRow(user: User): PanelUserRow {
     email: row.email,
     name: row.name,
     role: row.role,
-    active: row.active,
-    createdAt: new Date(row.createdAt).toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
     methods: row.twoFactor.methods,
   };
-}
-
-function toPolicy(policy: { twoFactorRequired: boolean; enforced: boolean }): PanelPolicy {
-  return { twoFactorRequired: policy.twoFactorRequired, enforced: policy.enforced };
 }
 
 /** The product's refusals become PanelRefusal, so panel code never depends on its error classes. */

@@ -11,6 +11,7 @@ import type AdminJS from 'adminjs' with { 'resolution-mode': 'import' };
 import { errorBody } from 'src/common/errors/all-exceptions.filter';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import { LIMITS } from 'src/config/limits';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { RequestLoggerMiddleware } from 'src/common/http/request-logger.middleware';
 import {
@@ -32,7 +33,6 @@ import { panelAdminOf, type PanelActionRequest } from './panel-resources';
 import { signInRoutes } from './panel-sign-in';
 
 export const SESSION_COOKIE = 'gk_panel';
-const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 /**
  * Everything /admin needs before AdminJS's own routes. The admin router sits above every Nest
@@ -86,14 +86,13 @@ export function panelRouter(options: {
       purpose: 'gatekeeper admin panel session',
       sameSite: 'strict',
       path: '/admin',
-      maxAgeMs: SESSION_TTL_MS,
+      maxAgeMs: LIMITS.panelSession.lifetimeMs,
     }),
   );
   router.use(readBodies());
   router.use(noPrototypeKeys);
   router.use(signInRoutes(options.gateway, options.productName));
   router.use(requireAdmin(options.gateway));
-  router.get('/', (_request, response) => response.redirect('/admin/resources/users'));
   knownActionsOnly(router, options.admin);
   return router;
 }

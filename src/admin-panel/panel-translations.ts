@@ -1,5 +1,3 @@
-import { POLICY_OFF_TEXT, POLICY_ON_TEXT } from './panel-resources';
-
 /** The panel's words, in AdminJS's translation format (per resource). */
 export const panelTranslations = {
   resources: {
@@ -7,33 +5,41 @@ export const panelTranslations = {
       properties: {
         twoFactor: '2FA',
         twoFactorStatus: '2FA',
-        active: 'Enabled',
-        createdAt: 'Created',
+        status: 'Status',
+        lastSignIn: 'Last sign-in',
+        created: 'Created',
       },
-      actions: { resetTwoFactor: 'Reset 2FA' },
-      buttons: { confirm: 'Yes, reset' },
+      actions: { resetTwoFactor: 'Reset 2FA', disable: 'Disable', enable: 'Enable' },
+      buttons: {
+        resetTwoFactorConfirm: 'Yes, reset',
+        disableConfirm: 'Yes, disable',
+        enableConfirm: 'Yes, enable',
+      },
+      // {{name}} and {{email}} name the user the action is about.
       messages: {
         resetTwoFactorConfirm:
-          'Reset two-factor authentication for this user? Their methods, trusted devices and ' +
+          'Reset two-factor authentication for {{name}} ({{email}})? Their methods, trusted devices and ' +
           'recovery codes are removed and they are signed out everywhere; they will be emailed.',
+        disableConfirm:
+          'Disable {{name}} ({{email}})? They are signed out everywhere at once and cannot sign in ' +
+          'until they are enabled again; their methods and data stay.',
+        enableConfirm: 'Enable {{name}} ({{email}}) again? They may sign in from then on.',
       },
     },
     'audit-events': {
-      properties: { createdAt: 'When', userId: 'User', actorId: 'Actor', ip: 'IP address' },
-    },
-    'two-factor-policy': {
       properties: {
-        twoFactorRequired: 'Two-factor authentication mandatory',
-        enforced: 'Enforced now (this setting or the platform date)',
+        when: 'When',
+        user: 'User',
+        userEmail: 'User (email)',
+        actor: 'Actor',
+        ip: 'IP address',
+        userAgent: 'Browser or client',
       },
-      actions: { activate: 'Make 2FA mandatory', deactivate: 'Make 2FA optional' },
-      buttons: { confirm: 'Confirm' },
-      messages: { activateConfirm: POLICY_ON_TEXT, deactivateConfirm: POLICY_OFF_TEXT },
     },
   },
   labels: {
     users: 'Users',
     'audit-events': 'Audit events',
-    'two-factor-policy': 'Two-factor policy',
   },
+  pages: { 'two-factor-policy': 'Two-factor policy' },
 };

@@ -6,7 +6,10 @@ import { APP_CONFIG } from 'src/config/config.module';
 import { WebSessionStore } from 'src/sessions/web-session.store';
 import { ensurePanelBundle, panelComponents, type AdminJSModule } from './panel-bundle';
 import { PanelGateway } from './panel-gateway';
-import { panelResources } from './panel-resources';
+import { panelHome } from './panel-home';
+import { auditEventsResource } from './resources/audit-events.resource';
+import { resourceKit } from './resources/gateway-resource';
+import { usersResource } from './resources/users.resource';
 import { panelErrors, panelRouter } from './panel-router';
 import { panelTranslations } from './panel-translations';
 
@@ -35,13 +38,15 @@ export class PanelLoader implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const { default: AdminJS } = this.adminjs;
-    const { componentLoader, confirmRecordAction } = panelComponents(this.adminjs);
+    const components = panelComponents(this.adminjs);
+    const kit = resourceKit(this.adminjs, this.gateway, components);
     const admin = new AdminJS({
       rootPath: '/admin',
       loginPath: '/admin/login',
       logoutPath: '/admin/logout',
-      componentLoader,
-      resources: panelResources(this.adminjs, this.gateway, confirmRecordAction),
+      componentLoader: components.componentLoader,
+      resources: [usersResource(kit), auditEventsResource(kit)],
+      ...panelHome(this.gateway, components),
       // The pages' brand (BRAND_*): without a logo AdminJS shows the name instead of its own logo.
       branding: {
         companyName: this.config.productName,

@@ -9,14 +9,26 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
 import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
+import { UserStatusService } from 'src/auth/user-status.service';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { CreateUserDto } from 'src/users/users.dto';
 import { UsersService } from 'src/users/users.service';
-import { AdminUserDto, ListUsersQueryDto, toAdminUserDto, UserPageDto } from './admin-users.dto';
+import {
+  AdminUserDto,
+  ListUsersQueryDto,
+  toAdminUserDto,
+  UserPageDto,
+} from 'src/auth/admin-users.dto';
 
 /** Administrators act on their own account only; other accounts' users answer 404 (A2). */
 @ApiTags('admin')
@@ -26,6 +38,7 @@ export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
     private readonly reset: TwoFactorResetService,
+    private readonly status: UserStatusService,
   ) {}
 
   @Get()
@@ -58,6 +71,45 @@ export class AdminUsersController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<AdminUserDto> {
     return toAdminUserDto(await this.users.getInAccount(principal.accountId, id));
+  }
+
+  @Post(':id/disable')
+  @Authenticated({ secondFactor: true })
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Disable a user',
+    description:
+      "Ends all the user's sessions at once; from then on every way in (password, refresh, passkey, the panel) " +
+      'refuses them with the answer a wrong password gets (401 INVALID_CREDENTIALS, or INVALID_REFRESH_TOKEN at ' +
+      'refresh). Their methods and data stay. Audited as `user.disabled`; disabling a disabled user changes ' +
+      'nothing. 403 FORBIDDEN for the caller themself, 403 SECOND_FACTOR_REQUIRED unless the administrator ' +
+      "signed in with a second factor; another account's user is 404.",
+  })
+  @ApiOkResponse({ type: AdminUserDto })
+  async disableUser(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Client() client: ClientInfo,
+  ): Promise<AdminUserDto> {
+    return toAdminUserDto(await this.status.disable(principal, id, client));
+  }
+
+  @Post(':id/enable')
+  @Authenticated({ secondFactor: true })
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Enable a disabled user again',
+    description:
+      'The user may sign in again; the sessions that disabling ended stay ended. Audited as `user.enabled`; ' +
+      "enabling an enabled user changes nothing. Another account's user is 404.",
+  })
+  @ApiOkResponse({ type: AdminUserDto })
+  async enableUser(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Client() client: ClientInfo,
+  ): Promise<AdminUserDto> {
+    return toAdminUserDto(await this.status.enable(principal, id, client));
   }
 
   @Post(':id/two-factor/reset')

@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'trusted_device.added',
   'trusted_device.removed',
   'policy.changed',
+  'user.disabled',
+  'user.enabled',
   'password.recheck_failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -25,6 +27,8 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 @Entity('audit_events')
 @Index('IDX_audit_events_account_created', ['accountId', 'createdAt'])
 @Index('IDX_audit_events_user_created', ['userId', 'createdAt'])
+// The dashboard's lockouts and resets per day, and the list's filter by type.
+@Index('IDX_audit_events_account_type_created', ['accountId', 'type', 'createdAt'])
 export class AuditEvent extends UuidEntity {
   @Column({ type: 'varchar', length: 40 })
   type!: AuditEventType;

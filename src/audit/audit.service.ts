@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type FindOptionsWhere } from 'typeorm';
+import { In, MoreThanOrEqual, Repository, type FindOptionsWhere } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { sqlAffected } from 'src/database/sql';
@@ -58,18 +58,68 @@ export class AuditService {
    * IDX_audit_events_account_created. The account always comes from the caller's token.
    */
   async list(accountId: string, query: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
-    // Built key by key: TypeORM drops `undefined` conditions silently, so none may slip in.
-    const where: FindOptionsWhere<AuditEvent> = { accountId };
-    if (query.userId !== undefined) where.userId = query.userId;
-    if (query.type !== undefined) where.type = query.type;
-    const [events, total] = await this.events.findAndCount({
-      where,
+    const [items, total] = await Promise.all([
+      this.page(accountId, query),
+      this.count(accountId, query),
+    ]);
+    return { items, total, page: query.page, limit: query.limit };
+  }
+
+  /** The page alone, for a caller that asks for the total apart (the panel's list). */
+  async page(accountId: string, query: ListAuditEventsQueryDto): Promise<AuditEventDto[]> {
+    const events = await this.events.find({
+      where: matching(accountId, query),
       order: { createdAt: 'DESC', id: 'DESC' },
       skip: (query.page - 1) * query.limit,
       take: query.limit,
     });
-    return { items: events.map(toAuditEventDto), total, page: query.page, limit: query.limit };
+    return events.map(toAuditEventDto);
   }
+
+  /** One event of the account, or null (another account's answers alike). */
+  async get(accountId: string, id: string): Promise<AuditEventDto | null> {
+    const event = await this.events.findOneBy({ accountId, id });
+    return event ? toAuditEventDto(event) : null;
+  }
+
+  count(accountId: string, filter: Pick<ListAuditEventsQueryDto, 'userId' | 'type'>) {
+    return this.events.count({ where: matching(accountId, filter) });
+  }
+
+  /**
+   * How many events of each of `types` the account had per UTC day since `since` (days without
+   * one are left out), read from IDX_audit_events_account_created.
+   */
+  async perDay(
+    accountId: string,
+    types: readonly AuditEventType[],
+    since: Date,
+  ): Promise<{ day: string; type: AuditEventType; events: number }[]> {
+    const events = await this.events.find({
+      select: { type: true, createdAt: true },
+      where: { accountId, createdAt: MoreThanOrEqual(since), type: In([...types]) },
+    });
+    const counts = new Map<string, number>();
+    for (const event of events) {
+      const key = `${event.createdAt.toISOString().slice(0, 10)} ${event.type}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([key, count]) => {
+      const [day, type] = key.split(' ');
+      return { day, type: type as AuditEventType, events: count };
+    });
+  }
+}
+
+/** Built key by key: TypeORM drops `undefined` conditions silently, so none may slip in. */
+function matching(
+  accountId: string,
+  filter: Pick<ListAuditEventsQueryDto, 'userId' | 'type'>,
+): FindOptionsWhere<AuditEvent> {
+  const where: FindOptionsWhere<AuditEvent> = { accountId };
+  if (filter.userId !== undefined) where.userId = filter.userId;
+  if (filter.type !== undefined) where.type = filter.type;
+  return where;
 }
 
 function toAuditEventDto(event: AuditEvent): AuditEventDto {

@@ -74,7 +74,7 @@ export class AccessService {
 }
 
 function isCurrent(user: User | null, sessionVersion: number): user is User {
-  return !!user && user.active && user.sessionVersion === sessionVersion;
+  return !!user && user.disabledAt === null && user.sessionVersion === sessionVersion;
 }
 
 function principalOf(user: SessionUser) {

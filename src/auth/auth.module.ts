@@ -23,6 +23,7 @@ import { PasskeySignInService } from './passkey-sign-in.service';
 import { PasswordGate } from './password-gate.service';
 import { TwoFactorResetService } from './two-factor-reset.service';
 import { TwoFactorSettingsController } from './two-factor-settings.controller';
+import { UserStatusService } from './user-status.service';
 
 /** Signing in and account security, orchestrating the modules below; and the global guard. */
 @Module({
@@ -46,6 +47,7 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     MethodSettingsService,
     AccountSessionsService,
     TwoFactorResetService,
+    UserStatusService,
     AccessService,
     ChallengesService,
     LocalStrategy,
@@ -55,6 +57,7 @@ import { TwoFactorSettingsController } from './two-factor-settings.controller';
     AccessService,
     AuthService,
     TwoFactorResetService,
+    UserStatusService,
     ChallengesService,
     MethodSetupService,
     MethodSettingsService,

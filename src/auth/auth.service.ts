@@ -45,7 +45,7 @@ export class AuthService {
   async validateCredentials(email: string, password: string, client: ClientInfo): Promise<User> {
     const user = await this.users.findByEmail(email);
     const matches = await this.passwords.verify(user?.passwordHash, password);
-    if (!user || !matches || !user.active) {
+    if (!user || !matches || user.disabledAt !== null) {
       await this.audit.record({ type: 'login.failed', user, client });
       throw new AppException(ErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
     }
@@ -155,7 +155,9 @@ export class AuthService {
   private async challengeOf(challengeToken: string): Promise<{ user: User; challengeId: string }> {
     const claims = this.tokens.verifyChallenge(challengeToken);
     const user = await this.users.findWithAccount(claims.sub);
-    if (!user || !user.active || user.sessionVersion !== claims.sv) throw challengeExpired();
+    if (!user || user.disabledAt !== null || user.sessionVersion !== claims.sv) {
+      throw challengeExpired();
+    }
     return { user, challengeId: claims.cid };
   }
 }

@@ -39,7 +39,11 @@ export class PasskeySignInService {
     const ownerId = await this.passkeys.claimedOwner(input.response);
     const user = ownerId ? await this.users.findWithAccount(ownerId) : null;
     // An account may turn passwordless sign-in off; its passkeys then serve as a second factor.
-    if (!user?.active || !(await this.policy.get(user.accountId)).passwordlessSignIn) {
+    if (
+      !user ||
+      user.disabledAt !== null ||
+      !(await this.policy.get(user.accountId)).passwordlessSignIn
+    ) {
       await this.audit.record({ type: 'login.failed', user, factor: FACTOR, client });
       throw refused();
     }

@@ -13,6 +13,8 @@ export const LIMITS = {
   setupToken: { lifetimeMs: 15 * MINUTE },
   emailCode: { lifetimeMs: 10 * MINUTE, maxFailures: 5, resendCooldownMs: 60 * SECOND },
   trustedDevice: { lifetimeMs: 30 * DAY },
+  /** The admin panel's own session; the product session it holds may end sooner. */
+  panelSession: { lifetimeMs: 8 * HOUR },
   /** B2: wrong second-factor codes per user, across challenges and factors. */
   secondFactorFailures: { max: 10, windowMs: 15 * MINUTE },
   /** P6: wrong current passwords per user at the routes that re-check it. */

@@ -46,7 +46,7 @@ const FAMILY_REVOKED = `EXISTS (SELECT 1 FROM refresh_tokens r
  */
 const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.email, u.name, a.name AS accountName
   FROM users u INNER JOIN accounts a ON a.id = u.accountId
-  WHERE u.id = ? AND u.active = 1 AND u.sessionVersion = ?
+  WHERE u.id = ? AND u.disabledAt IS NULL AND u.sessionVersion = ?
     AND EXISTS (SELECT 1 FROM refresh_tokens t
       WHERE t.familyId = ? AND t.userId = u.id AND t.expiresAt > ? AND NOT ${FAMILY_REVOKED})`;
 

@@ -28,10 +28,10 @@ export class SessionsService {
   ) {}
 
   /** A new session; `user` must come with its account (UsersService.findWithAccount / findByEmail). */
-  start(user: User, origin: SessionOrigin, deviceId?: string): Promise<SessionDto> {
-    const expiresAt = new Date(
-      this.clock.now().getTime() + this.config.sessionMaxAgeSeconds * 1000,
-    );
+  async start(user: User, origin: SessionOrigin, deviceId?: string): Promise<SessionDto> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.sessionMaxAgeSeconds * 1000);
+    await this.users.recordSignIn(user.id, now);
     return this.mint(user, { sessionId: randomUUID(), origin, deviceId, expiresAt });
   }
 
@@ -39,7 +39,7 @@ export class SessionsService {
   async refresh(refreshToken: string): Promise<SessionDto> {
     const consumed = await this.refreshTokens.consume(refreshToken);
     const user = await this.users.findWithAccount(consumed.userId);
-    if (!user || !user.active || user.sessionVersion !== consumed.sessionVersion) {
+    if (!user || user.disabledAt !== null || user.sessionVersion !== consumed.sessionVersion) {
       throw invalidRefreshToken();
     }
     return this.mint(user, {
@@ -72,6 +72,11 @@ export class SessionsService {
     const sessionVersion = await this.users.bumpSessionVersion(userId);
     await this.refreshTokens.revokeAllForUser(userId, keepSessionId);
     if (keepSessionId) await this.refreshTokens.moveSession(keepSessionId, sessionVersion);
+  }
+
+  /** Marks every stored session of the user revoked, for a caller that ended them already. */
+  revokeAll(userId: string): Promise<void> {
+    return this.refreshTokens.revokeAllForUser(userId);
   }
 
   /** S6: the sessions that skipped the second factor on this device (or on any device). */

@@ -4,7 +4,7 @@ import session, { Store, type SessionData } from 'express-session';
 import { LessThan, type Repository } from 'typeorm';
 import { WebSession } from './web-session.entity';
 
-const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
+import { LIMITS } from 'src/config/limits';
 type Done<T = void> = (error?: unknown, value?: T) => void;
 
 /**
@@ -31,7 +31,7 @@ export class WebSessionStore extends Store {
     this.run(done, async () => {
       const expiresAt = session.cookie.expires
         ? new Date(session.cookie.expires).getTime()
-        : Date.now() + DEFAULT_TTL_MS;
+        : Date.now() + LIMITS.panelSession.lifetimeMs;
       await this.sessions.upsert({ id, expiresAt, data: JSON.stringify(session) }, ['id']);
       if (++this.writes % 100 === 0)
         await this.sessions.delete({ expiresAt: LessThan(Date.now()) });

@@ -50,8 +50,16 @@ export class User extends UuidEntity {
   @Column({ type: 'varchar', length: 16 })
   role!: Role;
 
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
+  /**
+   * Set while an administrator has disabled the user: every way in refuses them as it refuses a
+   * wrong password (P3), and disabling bumps `sessionVersion` in the same statement.
+   */
+  @Column({ type: 'datetime', nullable: true, default: null })
+  disabledAt!: Date | null;
+
+  /** When a full session was last started (any way in), for the administrators' list. */
+  @Column({ type: 'datetime', nullable: true, default: null })
+  lastSignInAt!: Date | null;
 
   /** Bumped to end every session at once; access and refresh tokens carry the value they were minted with. */
   @Column({ type: 'int', default: 1 })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository, type EntityManager } from 'typeorm';
+import { Brackets, In, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
-import { sqlDate, sqlRows } from 'src/database/sql';
+import { sqlAffected, sqlDate, sqlRows } from 'src/database/sql';
 import { Transactions } from 'src/database/transactions';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import { ErrorCode } from 'src/common/errors/error-code';
@@ -22,8 +22,8 @@ export interface UserQuery {
 
 /** What every sign-in reads (login, verify, refresh): hand-written, as database/sql.ts explains. */
 const WITH_ACCOUNT_SQL = `SELECT u.id, u.accountId, u.email, u.name, u.passwordHash, u.role,
-  u.active, u.sessionVersion, u.twoFactorMethods, u.locale, u.createdAt, u.updatedAt,
-  a.name AS accountName
+  u.disabledAt, u.lastSignInAt, u.sessionVersion, u.twoFactorMethods, u.locale, u.createdAt,
+  u.updatedAt, a.name AS accountName
   FROM users u INNER JOIN accounts a ON a.id = u.accountId`;
 
 interface UserRow {
@@ -33,7 +33,8 @@ interface UserRow {
   name: string;
   passwordHash: string;
   role: User['role'];
-  active: number | boolean;
+  disabledAt: Date | string | null;
+  lastSignInAt: Date | string | null;
   sessionVersion: number;
   twoFactorMethods: string | null;
   locale: Language | null;
@@ -77,7 +78,8 @@ export class UsersService {
       name: row.name,
       passwordHash: row.passwordHash,
       role: row.role,
-      active: !!row.active,
+      disabledAt: row.disabledAt === null ? null : sqlDate(row.disabledAt),
+      lastSignInAt: row.lastSignInAt === null ? null : sqlDate(row.lastSignInAt),
       sessionVersion: row.sessionVersion,
       twoFactorMethods: METHOD_LIST.from(row.twoFactorMethods),
       locale: row.locale,
@@ -139,10 +141,45 @@ export class UsersService {
    * the search is a prefix, a range of IDX_users_account_email and IDX_users_account_name.
    */
   async list(accountId: string, query: UserQuery): Promise<{ users: User[]; total: number }> {
+    const [users, total] = await Promise.all([
+      this.page(accountId, query),
+      this.count(accountId, query),
+    ]);
+    return { users, total };
+  }
+
+  /** The page alone, for a caller that asks for the total apart (the panel's list). */
+  page(accountId: string, query: UserQuery): Promise<User[]> {
+    // A "deferred join": the offset walks the account index alone, so deep pages stay cheap,
+    // and only the page's rows are read whole, in the same statement.
+    const page = this.matching(accountId, query)
+      .select('user.id', 'id')
+      .orderBy('user.createdAt', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit);
+    return this.users
+      .createQueryBuilder('user')
+      .innerJoin(`(${page.getQuery()})`, 'page', 'page.id = user.id')
+      .setParameters(page.getParameters())
+      .orderBy('user.createdAt', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .getMany();
+  }
+
+  /** The total alone: how many users the filter matches. */
+  count(accountId: string, filter: Omit<UserQuery, 'page' | 'limit'>): Promise<number> {
+    const search = filter.search?.trim().toLowerCase();
+    return this.countShared(JSON.stringify([accountId, search, filter.twoFactor]), () =>
+      this.matching(accountId, filter).getCount(),
+    );
+  }
+
+  private matching(accountId: string, filter: Omit<UserQuery, 'page' | 'limit'>) {
     const matching = this.users
       .createQueryBuilder('user')
       .where('user.accountId = :accountId', { accountId });
-    const search = query.search?.trim().toLowerCase();
+    const search = filter.search?.trim().toLowerCase();
     if (search) {
       // Emails are stored lower-cased; names compare case-insensitively in both databases'
       // LIKE (MariaDB's column collation, SQLite's ASCII folding), so no LOWER() hides the index.
@@ -155,35 +192,87 @@ export class UsersService {
         ),
       );
     }
-    if (query.twoFactor) {
+    if (filter.twoFactor) {
       matching.andWhere(
-        query.twoFactor === 'enabled'
+        filter.twoFactor === 'enabled'
           ? "user.twoFactorMethods <> ''"
           : "user.twoFactorMethods = ''",
       );
     }
-    // A "deferred join": the offset walks the account index alone, so deep pages stay cheap,
-    // and only the page's rows are read whole, in the same statement.
-    const page = matching
-      .clone()
-      .select('user.id', 'id')
-      .orderBy('user.createdAt', 'ASC')
-      .addOrderBy('user.id', 'ASC')
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit);
-    const [users, total] = await Promise.all([
-      this.users
-        .createQueryBuilder('user')
-        .innerJoin(`(${page.getQuery()})`, 'page', 'page.id = user.id')
-        .setParameters(page.getParameters())
-        .orderBy('user.createdAt', 'ASC')
-        .addOrderBy('user.id', 'ASC')
-        .getMany(),
-      this.countShared(JSON.stringify([accountId, search, query.twoFactor]), () =>
-        matching.getCount(),
-      ),
+    return matching;
+  }
+
+  /**
+   * The account's users who can sign in, by the methods they have: each method with how many
+   * users have it, and how many have none (those a mandatory policy would send to setup).
+   */
+  async methodCounts(
+    accountId: string,
+  ): Promise<{ users: number; withoutMethod: number; byMethod: Record<string, number> }> {
+    const rows = await sqlRows<{ methods: string | null; users: number | string }>(
+      this.users.manager,
+      `SELECT twoFactorMethods AS methods, COUNT(*) AS users FROM users
+        WHERE accountId = ? AND disabledAt IS NULL GROUP BY twoFactorMethods`,
+      [accountId],
+    );
+    const counts = { users: 0, withoutMethod: 0, byMethod: {} as Record<string, number> };
+    for (const row of rows) {
+      const users = Number(row.users);
+      const methods = METHOD_LIST.from(row.methods);
+      counts.users += users;
+      if (methods.length === 0) counts.withoutMethod += users;
+      for (const method of methods)
+        counts.byMethod[method] = (counts.byMethod[method] ?? 0) + users;
+    }
+    return counts;
+  }
+
+  /** Names and emails of some of an account's users; ids of other accounts are left out. */
+  namesOf(accountId: string, ids: string[]): Promise<Pick<User, 'id' | 'name' | 'email'>[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.users.find({
+      select: { id: true, name: true, email: true },
+      where: { accountId, id: In(ids) },
+    });
+  }
+
+  /** The account's user with this email (compared as stored, P5), or null. */
+  findInAccountByEmail(accountId: string, email: string): Promise<User | null> {
+    return this.users.findOneBy({ accountId, email: normalizeEmail(email) });
+  }
+
+  /**
+   * Disables the user and ends every session at once, in one statement: a refresh that read the
+   * user before it mints tokens of the old session version, which fail from then on; one that
+   * reads after sees the user disabled. False when the user was already disabled (or is not in
+   * the account).
+   */
+  async disable(accountId: string, userId: string, at: Date): Promise<boolean> {
+    const changed = await sqlAffected(
+      this.users.manager,
+      `UPDATE users SET disabledAt = ?, sessionVersion = sessionVersion + 1
+        WHERE id = ? AND accountId = ? AND disabledAt IS NULL`,
+      [at, userId, accountId],
+    );
+    return changed === 1;
+  }
+
+  /** Sessions ended by disabling stay ended: their session version is gone. */
+  async enable(accountId: string, userId: string): Promise<boolean> {
+    const changed = await sqlAffected(
+      this.users.manager,
+      'UPDATE users SET disabledAt = NULL WHERE id = ? AND accountId = ? AND disabledAt IS NOT NULL',
+      [userId, accountId],
+    );
+    return changed === 1;
+  }
+
+  /** Every full sign-in writes it, so the statement is hand-written (database/sql.ts). */
+  async recordSignIn(userId: string, at: Date): Promise<void> {
+    await sqlAffected(this.users.manager, 'UPDATE users SET lastSignInAt = ? WHERE id = ?', [
+      at,
+      userId,
     ]);
-    return { users, total };
   }
 
   /**

@@ -1,19 +1,36 @@
 import React, { useState } from 'react';
 import { Box, Button, MessageBox } from '@adminjs/design-system';
-import { ApiClient, useActionResponseHandler, useNotice, useTranslation } from 'adminjs';
+import {
+  ApiClient,
+  ViewHelpers,
+  useActionResponseHandler,
+  useNotice,
+  useTranslation,
+} from 'adminjs';
 
 const api = new ApiClient();
+const h = new ViewHelpers();
 
 /**
  * The page of a record action that changes something (A6). AdminJS calls actions without a
  * component with GET; this page only reads the record when it opens (a GET changes nothing) and
- * acts when the button is pressed, with a POST that carries the panel's Origin.
+ * acts when the button is pressed, with a POST that carries the panel's Origin. The message and
+ * the button name the record ({{name}}, {{email}}), so nobody acts on the wrong user.
  */
 const ConfirmRecordAction = ({ action, resource, record }) => {
   const { translateMessage, translateButton } = useTranslation();
   const onResponse = useActionResponseHandler();
   const addNotice = useNotice();
   const [sending, setSending] = useState(false);
+  const key = action.custom.confirmation;
+  const names = {
+    name: record.params.name ?? record.title,
+    email: record.params.email ?? '',
+    // React escapes what it renders; escaping here too would show entities.
+    interpolation: { escapeValue: false },
+  };
+  const message = translateMessage(key, resource.id, names);
+  const button = translateButton(key, resource.id);
 
   const confirm = () => {
     setSending(true);
@@ -33,13 +50,28 @@ const ConfirmRecordAction = ({ action, resource, record }) => {
 
   return (
     <Box variant="container">
-      <MessageBox
-        mb="xl"
-        variant="warning"
-        message={translateMessage(action.custom.confirmation, resource.id)}
-      />
-      <Button variant="contained" color="danger" disabled={sending} onClick={confirm}>
-        {translateButton('confirm', resource.id)}
+      <MessageBox mb="xl" variant="warning" message={message} />
+      <Button
+        type="button"
+        variant="contained"
+        color={action.variant === 'danger' ? 'danger' : 'primary'}
+        disabled={sending}
+        aria-label={`${button}: ${names.name} (${names.email})`}
+        onClick={confirm}
+      >
+        {button}
+      </Button>
+      <Button
+        as="a"
+        ml="default"
+        variant="outlined"
+        href={h.recordActionUrl({
+          resourceId: resource.id,
+          recordId: record.id,
+          actionName: 'show',
+        })}
+      >
+        Cancel
       </Button>
     </Box>
   );

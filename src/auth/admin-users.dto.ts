@@ -36,8 +36,24 @@ export class TwoFactorSummaryDto {
 }
 
 export class AdminUserDto extends UserDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'False while the user is disabled (`disabledAt` is set).' })
   active!: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When an administrator disabled the user; null while they may sign in.',
+  })
+  disabledAt!: Date | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the user last started a full session (any way in); null if never.',
+  })
+  lastSignInAt!: Date | null;
 
   @ApiProperty()
   createdAt!: Date;
@@ -59,7 +75,9 @@ export function toAdminUserDto(user: User): AdminUserDto {
     email: user.email,
     name: user.name,
     role: user.role,
-    active: user.active,
+    active: user.disabledAt === null,
+    disabledAt: user.disabledAt,
+    lastSignInAt: user.lastSignInAt,
     createdAt: user.createdAt,
     twoFactor: { enabled: methods.length > 0, methods },
   };

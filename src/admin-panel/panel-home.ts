@@ -1,0 +1,90 @@
+import type { AdminJSOptions, PageHandler } from 'adminjs' with { 'resolution-mode': 'import' };
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+import type { PanelComponents } from './panel-bundle';
+import type { PanelGateway, PanelPolicy, PanelPrincipal } from './panel-gateway';
+import { methodName } from './panel-pages';
+import type { PanelActionRequest } from './panel-resources';
+
+/**
+ * The panel's home (AdminJS's dashboard) and its policy page. Their data comes from handlers
+ * that ask the gateway for the signed-in administrator's account only; the components only
+ * draw it. The policy changes by the page's POST alone (A6).
+ */
+
+/** The help page's words for the switch (docs/help: "Make two-factor authentication mandatory"). */
+export const POLICY_TEXT = {
+  label: 'Make two-factor authentication mandatory for all users',
+  on:
+    'Next time they log in, they will be asked to set up at least one authentication method. ' +
+    'Make sure every person using the account has their own username and password before activating this option.',
+  off:
+    'Deactivating the function will not deactivate the two-factor authentication methods already ' +
+    'set up by users. They will still continue to be asked to enter their verification code when they log in.',
+};
+
+export function panelHome(
+  gateway: PanelGateway,
+  components: PanelComponents,
+): Pick<AdminJSOptions, 'dashboard' | 'pages'> {
+  const dashboard: PageHandler = async (request: PanelActionRequest) => {
+    const principal = principalOf(request);
+    const data = await gateway.dashboard(principal.accountId);
+    return {
+      ...data,
+      byMethod: data.byMethod.map((entry) => ({ ...entry, name: methodName(entry.method) })),
+    };
+  };
+
+  const policy: PageHandler = async (request: PanelActionRequest) => {
+    const principal = principalOf(request);
+    if (request.method !== 'post')
+      return policyAnswer(await gateway.getPolicy(principal.accountId));
+    const required = switchValue(request.payload?.twoFactorRequired);
+    const changed = await gateway.setPolicy(
+      principal,
+      required,
+      request.panelClient ?? { ip: null, userAgent: null },
+    );
+    return {
+      ...policyAnswer(changed),
+      notice: {
+        type: 'success',
+        message: required
+          ? 'Two-factor authentication is now mandatory for this account.'
+          : 'Two-factor authentication is now optional; nobody’s methods were removed.',
+      },
+    };
+  };
+
+  return {
+    dashboard: { component: components.dashboard, handler: dashboard },
+    pages: {
+      'two-factor-policy': {
+        component: components.policyPage,
+        handler: policy,
+        icon: 'Shield',
+      },
+    },
+  };
+}
+
+/** The router let only a signed-in administrator with a second factor through; checked again. */
+function principalOf(request: PanelActionRequest): PanelPrincipal {
+  const principal = request.panelPrincipal;
+  if (!principal || principal.role !== 'admin' || !principal.secondFactor) {
+    throw new AppException(ErrorCode.FORBIDDEN, 'Only administrators who passed 2FA may do this');
+  }
+  return principal;
+}
+
+function policyAnswer(policy: PanelPolicy) {
+  return { policy, text: POLICY_TEXT };
+}
+
+/** The form's switch: a JSON boolean, or its text from a form (I5: anything else is a 400). */
+function switchValue(value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new AppException(ErrorCode.VALIDATION_FAILED, 'twoFactorRequired must be true or false');
+}
