@@ -1,8 +1,9 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { closedPort } from './tcp';
 import type { TestApp } from './test-app';
 
 /** Debian's Chromium, headless, with nothing that would reach the network on its own. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -13,6 +14,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
@@ -41,4 +43,35 @@ export async function openPage(
     if (/Content Security Policy/.test(text) && !ignore?.test(text)) violations.push(text);
   });
   return page;
+}
+
+/**
+ * A free port on 127.0.0.1 and its origin as `http://localhost:PORT`: WebAuthn needs a secure
+ * context and a domain for the RP id, which localhost is. Start the app with this origin as
+ * PUBLIC_URL, listen on the port, and launch Chromium with `LOCALHOST_RESOLVES_TO_LOOPBACK`.
+ */
+export async function localhostOrigin(): Promise<{ port: number; base: string }> {
+  const port = await closedPort();
+  return { port, base: `http://localhost:${port}` };
+}
+
+export const LOCALHOST_RESOLVES_TO_LOOPBACK = '--host-resolver-rules=MAP localhost 127.0.0.1';
+
+/**
+ * Chromium's DevTools virtual authenticator on this page: a platform authenticator that keeps
+ * discoverable credentials and verifies the user, answering without a prompt.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
 }
