@@ -61,11 +61,13 @@ describe('Passkeys on the pages, over HTTP (W1-W5, P6, U3)', () => {
     const scripts = [...page.text.matchAll(/<script src="([^"]+)" defer><\/script>/g)].map(
       (match) => match[1],
     );
+    // The pages' own script (copy buttons), then the WebAuthn library and the passkey script.
     expect(scripts).toEqual([
+      expect.stringMatching(/^\/assets\/pages\.[0-9a-f]{12}\.js$/),
       expect.stringMatching(/^\/assets\/webauthn\.[0-9a-f]{12}\.js$/),
       expect.stringMatching(/^\/assets\/passkeys\.[0-9a-f]{12}\.js$/),
     ]);
-    const [library, script] = await Promise.all(
+    const [, library, script] = await Promise.all(
       scripts.map((path) => t.http.get(path).expect(200)),
     );
     for (const asset of [library, script]) {
