@@ -111,6 +111,13 @@ describe('Passkeys on the pages, in a real browser (W1-W5, U3)', () => {
     const listed = page.locator('section[aria-labelledby="passkeys"] li');
     await expect(listed.textContent()).resolves.toMatch(/Office laptop.*Added .*never used/s);
     await accessible(page, 'passkeys');
+    // The same list in French passes axe too; then back to English for the rest.
+    await page.selectOption('#language', 'fr');
+    await click(page, 'button', 'Change language', '**/account/security');
+    await page.getByRole('heading', { name: "Clés d'accès" }).waitFor();
+    await accessible(page);
+    await page.selectOption('#language', 'en');
+    await click(page, 'button', 'Changer de langue', '**/account/security');
 
     // Password, then the passkey through "Use another authentication method" (the app was last).
     await click(page, 'button', 'Sign out', `${base}/`);
