@@ -1,9 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   addVirtualAuthenticator,
+  expectAccessible,
   launchChromium,
   localhostOrigin,
   LOCALHOST_RESOLVES_TO_LOOPBACK,
@@ -12,14 +10,6 @@ import {
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, userWithMethods } from './support/two-factor';
-
-/** As in pages-browser.e2e-spec.ts: UPDATE_DOCS_SCREENSHOTS=1 writes the docs' screenshots. */
-const SCREENSHOTS = join(
-  __dirname,
-  '..',
-  process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? 'docs' : 'screenshots',
-);
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /**
  * Passkeys on the pages in Debian's Chromium, with the DevTools virtual authenticator (a
@@ -34,7 +24,6 @@ describe('Passkeys on the pages, in a real browser (W1-W5, U3)', () => {
   const serverErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const { port, base: origin } = await localhostOrigin();
     base = origin;
     t = await startTestApp({ PUBLIC_URL: base });
@@ -56,19 +45,7 @@ describe('Passkeys on the pages, in a real browser (W1-W5, U3)', () => {
     return page;
   }
 
-  async function accessible(page: Page, screenshot?: string) {
-    const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    expect(
-      violations.map((violation) => ({
-        screen: new URL(page.url()).pathname,
-        id: violation.id,
-        nodes: violation.nodes.map((node) => node.target.join(' ')),
-      })),
-    ).toEqual([]);
-    if (screenshot) {
-      await page.screenshot({ path: join(SCREENSHOTS, `pages-${screenshot}.png`), fullPage: true });
-    }
-  }
+  const accessible = expectAccessible;
 
   async function click(page: Page, role: 'button' | 'link', name: string, url: string | RegExp) {
     await Promise.all([page.waitForURL(url), page.getByRole(role, { name, exact: true }).click()]);

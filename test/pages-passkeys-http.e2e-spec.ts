@@ -1,11 +1,10 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { totpCode } from './support/independent-totp';
-import { csrfOf, passkeyOptionsIn } from './support/pages';
+import { csrfOf, passkeyOptionsIn, passwordAtPages, signedInAtPages } from './support/pages';
 import { SoftwareAuthenticator } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createUser } from './support/factories';
-import { nextTotpStep, signInWithApp, userWithMethods } from './support/two-factor';
+import { signInWithApp, userWithMethods } from './support/two-factor';
 
 const ORIGIN = 'https://auth.example.com';
 
@@ -23,28 +22,9 @@ describe('Passkeys on the pages, over HTTP (W1-W5, P6, U3)', () => {
     await t?.close();
   });
 
-  async function signedIn(user: { email: string; password: string }, secret: string) {
-    const browser = request.agent(t.app.getHttpServer());
-    await password(browser, user);
-    nextTotpStep(t);
-    const step = await browser.get('/').expect(200);
-    await browser
-      .post('/sign-in/code')
-      .type('form')
-      .send({ _csrf: csrfOf(step.text), code: totpCode(secret, t.clock.now().getTime()) })
-      .expect(303)
-      .expect('Location', '/account/security');
-    return browser;
-  }
-
-  async function password(browser: TestAgent, user: { email: string; password: string }) {
-    const form = await browser.get('/').expect(200);
-    await browser
-      .post('/sign-in')
-      .type('form')
-      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
-      .expect(303);
-  }
+  const signedIn = (user: { email: string; password: string }, secret: string) =>
+    signedInAtPages(t, user, secret);
+  const password = passwordAtPages;
 
   async function post(browser: TestAgent, from: string, to: string, fields: object) {
     const page = await browser.get(from).expect(200);

@@ -1,3 +1,6 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { closedPort } from './tcp';
 import type { TestApp } from './test-app';
@@ -74,4 +77,36 @@ export async function addVirtualAuthenticator(page: Page): Promise<void> {
       automaticPresenceSimulation: true,
     },
   });
+}
+
+/**
+ * Where screenshots go: with UPDATE_DOCS_SCREENSHOTS=1 they replace the ones the docs show
+ * (docs/pages-*.png), otherwise the git-ignored screenshots/.
+ */
+export const SCREENSHOTS = join(
+  __dirname,
+  '..',
+  '..',
+  process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? 'docs' : 'screenshots',
+);
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * The screen in front of the user passes axe-core's WCAG 2.2 AA rules; with `screenshot`, it is
+ * kept as `pages-<screenshot>.png` in SCREENSHOTS.
+ */
+export async function expectAccessible(page: Page, screenshot?: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(
+    violations.map((violation) => ({
+      screen: new URL(page.url()).pathname,
+      id: violation.id,
+      nodes: violation.nodes.map((node) => node.target.join(' ')),
+    })),
+  ).toEqual([]);
+  if (screenshot) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `pages-${screenshot}.png`), fullPage: true });
+  }
 }
