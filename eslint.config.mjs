@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     // The pages' browser scripts: plain scripts for the browser, outside the TypeScript project.
-    files: ['src/pages/assets/**/*.js'],
+    files: ['src/pages/assets/**/*.js', 'src/common/browser/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

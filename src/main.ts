@@ -93,7 +93,9 @@ function printWelcome(url: string, firstStart: FirstStartService): void {
     [
       `First start: created the administrator ${admin.email}.`,
       admin.generatedPassword ? `Password (shown once): ${admin.generatedPassword}` : '',
-      `Sign in: curl -X POST ${base}/api/auth/login -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"${password}"}'`,
+      // The panel asks for a second factor, which the pages let the administrator set up first.
+      `Sign in at ${base}/ and set up a second factor under Two-factor authentication; then the admin panel at ${base}/admin lets you in with it.`,
+      `From a script: curl -X POST ${base}/api/auth/login -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"${password}"}'`,
     ]
       .filter(Boolean)
       .join('\n'),

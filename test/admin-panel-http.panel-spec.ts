@@ -177,7 +177,7 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
       .type('form')
       .send({ email: bare.email, password: bare.password });
     const page = await panel.get('/admin/login').expect(200);
-    expect(page.text).toContain('/api/me/two-factor/totp');
+    expect(page.text).toContain('Sign in at / (the sign-in page), set up');
     expect((await api(panel, 'users/actions/list')).status).toBe(401);
   });
 

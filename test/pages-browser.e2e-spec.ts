@@ -1,24 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
 import { LIMITS } from 'src/config/limits';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium, openPage, serve } from './support/browser';
+import { expectAccessible, launchChromium, openPage, serve } from './support/browser';
 import { totpCode } from './support/independent-totp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
-
-/**
- * Screenshots of the main screens; with UPDATE_DOCS_SCREENSHOTS=1 they replace the ones the docs
- * show (docs/pages-*.png), otherwise they go to the git-ignored screenshots/.
- */
-const SCREENSHOTS = join(
-  __dirname,
-  '..',
-  process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? 'docs' : 'screenshots',
-);
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
   let t: TestApp;
@@ -28,7 +16,6 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
   const serverErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp();
     base = await serve(t);
     browser = await launchChromium();
@@ -53,20 +40,8 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
     return page;
   }
 
-  /** The screen in front of the user passes axe-core's WCAG 2.2 AA rules. */
-  async function accessible(page: Page, screenshot?: string) {
-    const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    expect(
-      violations.map((violation) => ({
-        screen: new URL(page.url()).pathname,
-        id: violation.id,
-        nodes: violation.nodes.map((node) => node.target.join(' ')),
-      })),
-    ).toEqual([]);
-    if (screenshot) {
-      await page.screenshot({ path: join(SCREENSHOTS, `pages-${screenshot}.png`), fullPage: true });
-    }
-  }
+  /** The screen in front of the user passes axe-core's WCAG 2.2 AA rules (and is kept). */
+  const accessible = expectAccessible;
 
   async function submit(page: Page, name: string) {
     await Promise.all([

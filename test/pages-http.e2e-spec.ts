@@ -7,15 +7,9 @@ import { WebSession } from 'src/sessions/web-session.entity';
 import { UsersService } from 'src/users/users.service';
 import type { Repository } from 'typeorm';
 import { totpCode } from './support/independent-totp';
+import { csrfOf, signedInAtPages } from './support/pages';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, signInWithApp, startChallenge, userWithMethods } from './support/two-factor';
-
-/** The CSRF token of the page a browser would have in front of it. */
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([0-9a-f]+)"/.exec(html);
-  if (!match) throw new Error(`no CSRF token in ${html.slice(0, 500)}`);
-  return match[1];
-}
 
 describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
   let t: TestApp;
@@ -27,25 +21,8 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     await t?.close();
   });
 
-  /** A browser-like client through the password and an independently computed TOTP code. */
-  async function signedIn(user: { email: string; password: string }, secret: string) {
-    const browser = request.agent(t.app.getHttpServer());
-    const form = await browser.get('/').expect(200);
-    await browser
-      .post('/sign-in')
-      .type('form')
-      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
-      .expect(303);
-    nextTotpStep(t);
-    const step = await browser.get('/').expect(200);
-    await browser
-      .post('/sign-in/code')
-      .type('form')
-      .send({ _csrf: csrfOf(step.text), code: totpCode(secret, t.clock.now().getTime()) })
-      .expect(303)
-      .expect('Location', '/account/security');
-    return browser;
-  }
+  const signedIn = (user: { email: string; password: string }, secret: string) =>
+    signedInAtPages(t, user, secret);
 
   const sessionCookie = (response: request.Response) =>
     ([] as string[])

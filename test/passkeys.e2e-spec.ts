@@ -2,8 +2,11 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createAccountWithUser, createUser, signIn, type TestUser } from './support/factories';
+import { secret32 } from './support/instances';
+import { csrfOf } from './support/pages';
 import { inParallel, statusCounts } from './support/parallel';
 import {
   SoftwareAuthenticator,
@@ -12,6 +15,7 @@ import {
 } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
+  enableEmailMethod,
   enableTotpMethod,
   signInWithApp,
   startChallenge,
@@ -449,6 +453,110 @@ describe('Passkeys without a relying party', () => {
       expect((await t.http.post('/api/auth/passkey/options')).status).toBe(404);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('Passkeys turned off while users hold them', () => {
+  it('W1: a login whose last method was a passkey offers the other methods, or a recovery code, never a 404 or 500', async () => {
+    const secrets = { JWT_SECRET: secret32(), ENCRYPTION_KEY: secret32() };
+    const on = await startTestApp({ ...secrets, PUBLIC_URL: ORIGIN });
+    const database = on.config.database;
+    // The same database and secrets, restarted without a relying party (PUBLIC_URL on an IP).
+    const off = await startTestApp({ ...secrets, PUBLIC_URL: 'http://192.0.2.10:3000' }, () =>
+      database.kind === 'sqlite' ? `sqlite:${database.url}` : database.url,
+    );
+    try {
+      const admin = await createAccountWithUser(on, 'admin');
+      const withEmail = await createUser(on, admin.accountId, 'member');
+      const onlyPasskey = await createUser(on, admin.accountId, 'member');
+      const address = `codes-${withEmail.id.slice(0, 8)}@example.org`;
+      const emailToken = (await signIn(on, withEmail)).accessToken;
+      await enableEmailMethod(on, withEmail, emailToken, address);
+      const passkeyToken = (await signIn(on, onlyPasskey)).accessToken;
+      for (const [user, token] of [
+        [withEmail, emailToken],
+        [onlyPasskey, passkeyToken],
+      ] as const) {
+        const key = new SoftwareAuthenticator({ origin: ORIGIN });
+        const begun = await on
+          .as(token)
+          .post('/api/me/two-factor/passkey')
+          .send({ password: user.password })
+          .expect(200);
+        await on
+          .as(token)
+          .post('/api/me/two-factor/passkey/confirm')
+          .send({ response: key.register(begun.body.options) })
+          .expect(200);
+        // The passkey is what these users signed in with last.
+        const login = await on.http
+          .post('/api/auth/login')
+          .send({ email: user.email, password: user.password })
+          .expect(200);
+        expect(login.body.method).toBe('passkey');
+        await on.http
+          .post('/api/auth/two-factor/verify')
+          .send({
+            challengeToken: login.body.challengeToken,
+            response: key.assert(login.body.challenge.options),
+          })
+          .expect(200);
+      }
+      const recovery = await on
+        .as(passkeyToken)
+        .post('/api/me/recovery-codes')
+        .send({ password: onlyPasskey.password })
+        .expect(200);
+
+      const emailLogin = await startChallenge(off, withEmail);
+      expect(emailLogin).toMatchObject({ method: 'email', methods: ['email'] });
+      await off.http
+        .post('/api/auth/two-factor/verify')
+        .send({
+          challengeToken: emailLogin.challengeToken,
+          code: off.mail.latestCodeFor(address),
+        })
+        .expect(200);
+      const switched = await off.http.post('/api/auth/two-factor/method').send({
+        challengeToken: (await startChallenge(off, withEmail)).challengeToken,
+        method: 'passkey',
+      });
+      expect(switched.status).toBe(400);
+      expect(switched.body.code).toBe('VALIDATION_FAILED');
+
+      // The pages ask the same: a recovery code, with nothing else to choose.
+      const pages = request.agent(off.app.getHttpServer());
+      const form = await pages.get('/').expect(200);
+      await pages
+        .post('/sign-in')
+        .type('form')
+        .send({
+          _csrf: csrfOf(form.text),
+          email: onlyPasskey.email,
+          password: onlyPasskey.password,
+        })
+        .expect(303);
+      expect((await pages.get('/').expect(200)).text).toContain('<label for="code">Recovery code');
+
+      const recoveryLogin = await startChallenge(off, onlyPasskey);
+      expect(recoveryLogin).toMatchObject({ method: 'recovery', methods: [] });
+      const wrong = await off.http
+        .post('/api/auth/two-factor/verify')
+        .send({ challengeToken: recoveryLogin.challengeToken, code: '123456' });
+      expect(wrong.status).toBeLessThan(500);
+      expect(wrong.body.code).toEqual(expect.any(String));
+      await off.http
+        .post('/api/auth/two-factor/verify')
+        .send({
+          challengeToken: recoveryLogin.challengeToken,
+          method: 'recovery',
+          code: (recovery.body.codes as string[])[0],
+        })
+        .expect(200);
+    } finally {
+      await off.close();
+      await on.close();
     }
   });
 });

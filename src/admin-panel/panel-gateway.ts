@@ -63,11 +63,18 @@ export type PasswordStep =
       status: 'code_required';
       /** The login challenge's token, sealed (AES-256-GCM): the panel stores it, never in clear. */
       challenge: string;
+      /** `recovery` when none of the user's methods can be asked now (one turned off). */
       method: PanelMethod;
       methods: PanelMethod[];
       emailHint?: string;
+      /** A passkey's request options, bound to this sign-in. */
+      options?: Record<string, unknown>;
     }
   | { status: 'setup_required' };
+
+/** What answers the second step: a code (`recovery`: one of the recovery codes), or a passkey's. */
+export type PanelAnswer =
+  { code: string; recovery: boolean } | { response: Record<string, unknown> };
 
 export interface PanelUserRow {
   id: string;
@@ -169,14 +176,16 @@ export class PanelGateway {
   /** The API's verify, with its per-challenge limit, account lockout and audit (B1, B2, L1). */
   verifyCode(
     challenge: string,
-    code: string,
+    answer: PanelAnswer,
     rememberDevice: boolean,
     client: ClientInfo,
   ): Promise<{ grant: PanelGrant; deviceToken?: string }> {
     return refusals(async () => {
       const input = await validateBody(VerifyChallengeDto, {
         challengeToken: this.crypto.decrypt(challenge),
-        code,
+        ...('response' in answer
+          ? { response: answer.response }
+          : { code: answer.code, ...(answer.recovery ? { method: 'recovery' } : {}) }),
         rememberDevice,
       });
       const session = await this.auth.verifySecondFactor(input, client);
@@ -187,8 +196,12 @@ export class PanelGateway {
   switchMethod(
     challenge: string,
     method: PanelMethod,
-  ): Promise<{ method: PanelMethod; emailHint?: string }> {
-    return refusals(() => this.auth.switchMethod(this.crypto.decrypt(challenge), method));
+  ): Promise<{ method: PanelMethod; emailHint?: string; options?: Record<string, unknown> }> {
+    return refusals(async () => {
+      const switched = await this.auth.switchMethod(this.crypto.decrypt(challenge), method);
+      const { emailHint, challenge: prompt } = switched;
+      return { method: switched.method, emailHint, options: prompt?.options };
+    });
   }
 
   resendCode(challenge: string): Promise<void> {
@@ -387,7 +400,8 @@ export class PanelGateway {
     if (answer.status === 'two_factor_required') {
       const { challengeToken, method, methods, emailHint } = answer;
       const challenge = this.crypto.encrypt(challengeToken);
-      return { status: 'code_required', challenge, method, methods, emailHint };
+      const options = answer.challenge?.options;
+      return { status: 'code_required', challenge, method, methods, emailHint, options };
     }
     if (answer.status === 'two_factor_setup_required') return { status: 'setup_required' };
     return { status: 'signed_in', grant: this.grantOf(answer) };

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { SessionData } from 'express-session';
+import { passkeyAnswerOf } from 'src/common/browser/passkey-answer';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { readCookie } from 'src/common/http/cookies';
@@ -7,6 +8,7 @@ import { regenerateSession } from 'src/sessions/web-session.store';
 import type { AccessClaims } from 'src/access/tokens.service';
 import {
   PanelRefusal,
+  type PanelAnswer,
   type PanelGateway,
   type PanelGrant,
   type PanelMethod,
@@ -17,7 +19,7 @@ import { panelAdminOf, type PanelAdmin } from './panel-resources';
 declare module 'express-session' {
   interface SessionData {
     /** After the password: the login challenge, its token sealed by the gateway. */
-    challenge?: { sealed: string; method: PanelMethod; methods: PanelMethod[]; emailHint?: string };
+    challenge?: PanelChallenge;
     /**
      * After the second factor: the claims of the product session the sign-in opened, resumed
      * on every request (AccessService.resume). Never sent to the browser.
@@ -31,13 +33,31 @@ declare module 'express-session' {
   }
 }
 
+/**
+ * Where the second step stands: the asked method (with a passkey's request options), or a
+ * recovery code chosen instead.
+ */
+export interface PanelChallenge {
+  sealed: string;
+  method: PanelMethod;
+  methods: PanelMethod[];
+  emailHint?: string;
+  options?: Record<string, unknown>;
+  recovery?: boolean;
+}
+
 export const DEVICE_COOKIE = 'gk_panel_device';
 const DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** Recovery codes' name at the challenge ("Use a recovery code"). */
+const RECOVERY = 'recovery';
+/** Refusals after which the same challenge can be answered again. */
+const RETRIABLE: ErrorCode[] = [ErrorCode.INVALID_CODE, ErrorCode.VALIDATION_FAILED];
+
 const SETUP_MESSAGE =
-  'The admin panel needs a second factor and your account has none yet. Sign in through the ' +
-  'API and set one up (POST /api/me/two-factor/totp for an authenticator app, or ' +
-  '/api/me/two-factor/email), then sign in here again.';
+  'The admin panel needs a second factor and your account has none yet. Sign in at / (the ' +
+  'sign-in page), set up an authenticator app, email codes or a passkey under Two-factor ' +
+  'authentication, then sign in here again.';
 const MEMBERS_MESSAGE =
   'You signed in correctly, but the admin panel is for administrators only. Ask an ' +
   'administrator of your account if you need something changed.';
@@ -61,7 +81,10 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     if (session.adminUser) return response.redirect('/admin');
     const notice = takeNotice(session);
     response.setHeader('Cache-Control', 'no-store');
-    if (session.refusal) return response.send(refusedPage(productName, session.refusal));
+    // Shown once: an administrator who went to set up a method comes back to the password.
+    const refusal = session.refusal;
+    delete session.refusal;
+    if (refusal) return response.send(refusedPage(productName, refusal));
     if (session.challenge) return response.send(codePage(productName, session.challenge, notice));
     response.send(passwordPage(productName, notice));
   });
@@ -74,8 +97,10 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     try {
       const step = await gateway.signInWithPassword(email, password, deviceToken, client);
       if (step.status === 'code_required') {
-        const { challenge: sealed, method, methods, emailHint } = step;
-        request.session.challenge = { sealed, method, methods, emailHint };
+        const { challenge: sealed, method, methods, emailHint, options } = step;
+        // None of the user's methods can be asked now (one turned off): a recovery code can.
+        const recovery = method === RECOVERY;
+        request.session.challenge = { sealed, method, methods, emailHint, options, recovery };
       } else if (step.status === 'setup_required') {
         request.session.refusal = SETUP_MESSAGE;
       } else {
@@ -90,11 +115,18 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
   router.post('/login/code', limited, async (request, response) => {
     const challenge = request.session.challenge;
     if (!challenge) return response.redirect('/admin/login');
-    const { code, rememberDevice } = fields(request, 'code', 'rememberDevice');
+    const {
+      code,
+      response: passkey,
+      rememberDevice,
+    } = fields(request, 'code', 'response', 'rememberDevice');
     try {
+      const answer: PanelAnswer = passkey
+        ? { response: passkeyResponseOf(passkey) }
+        : { code, recovery: challenge.recovery === true };
       const verified = await gateway.verifyCode(
         challenge.sealed,
-        code,
+        answer,
         rememberDevice === 'true',
         clientInfoOf(request),
       );
@@ -111,7 +143,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
       await admit(gateway, request, verified.grant);
     } catch (error) {
       // A challenge that is spent, expired or locked cannot be retried: back to the password.
-      if (!(error instanceof PanelRefusal) || error.code !== ErrorCode.INVALID_CODE) {
+      if (!(error instanceof PanelRefusal) || !RETRIABLE.includes(error.code)) {
         delete request.session.challenge;
       }
       request.session.notice = refusalMessage(error);
@@ -122,10 +154,12 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
   router.post('/login/method', limited, async (request, response) => {
     const challenge = request.session.challenge;
     const { method } = fields(request, 'method');
-    if (challenge && challenge.methods.includes(method)) {
+    if (challenge && method === RECOVERY) {
+      request.session.challenge = { ...challenge, recovery: true };
+    } else if (challenge && challenge.methods.includes(method)) {
       try {
         const switched = await gateway.switchMethod(challenge.sealed, method);
-        request.session.challenge = { ...challenge, ...switched };
+        request.session.challenge = { ...challenge, ...switched, recovery: false };
       } catch (error) {
         request.session.notice = refusalMessage(error);
       }
@@ -199,6 +233,18 @@ function fields<K extends string>(request: Request, ...names: K[]): Record<K, st
   return Object.fromEntries(
     names.map((name) => [name, typeof body[name] === 'string' ? body[name] : '']),
   ) as Record<K, string>;
+}
+
+/** The passkey script's JSON; anything else is refused like a malformed code, and changes nothing. */
+function passkeyResponseOf(json: string): Record<string, unknown> {
+  const answer = passkeyAnswerOf(json);
+  if (!answer) {
+    throw new PanelRefusal(
+      ErrorCode.VALIDATION_FAILED,
+      'The answer of the passkey was not understood',
+    );
+  }
+  return answer;
 }
 
 function refusalMessage(error: unknown): string {

@@ -62,6 +62,7 @@ import { UserStatusService } from './user-status.service';
     MethodSetupService,
     MethodSettingsService,
     AccountSessionsService,
+    PasskeySignInService,
   ],
 })
 export class AuthModule {}

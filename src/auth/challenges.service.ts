@@ -50,12 +50,20 @@ export class ChallengesService {
     private readonly clock: Clock,
   ) {}
 
-  /** Asks for the method last used successfully; it sends what it needs (an email code). */
-  async start(user: User, methods: TwoFactorMethod[]): Promise<ChallengeStarted> {
+  /**
+   * Asks for the method last used successfully; it sends what it needs (an email code). A method
+   * the user holds but configuration turned off since (passkeys without a relying party) is not
+   * offered; with none left, the challenge asks for a recovery code, as the help page advises.
+   */
+  async start(user: User, held: TwoFactorMethod[]): Promise<ChallengeStarted> {
+    const methods = held.filter((name) => this.factors.find(name));
     const lastUsed = await this.preferences.lastUsed(user.id);
-    const method = lastUsed && methods.includes(lastUsed) ? lastUsed : methods[0];
+    const method =
+      lastUsed && methods.includes(lastUsed)
+        ? lastUsed
+        : (methods[0] ?? this.factors.recovery.name);
     const challengeId = await this.open(user.id, method, LIMITS.challenge.lifetimeMs);
-    const prompt = await this.factors.method(method).start(user.id, challengeId);
+    const prompt = await this.factors.factor(method).start(user.id, challengeId);
     return { challengeId, method, methods, prompt };
   }
 

@@ -46,7 +46,7 @@ const en = {
   'method.totp': 'Authenticator app',
   'method.email': 'Email authentication',
   'method.recovery': 'A recovery code',
-  'method.passkey': 'Passkeys',
+  'method.passkey': 'Passkey or security key',
 
   'setup.title': 'Set up two-factor authentication',
   'setup.required':
@@ -55,7 +55,7 @@ const en = {
 
   'security.title': 'Two-factor authentication',
   'security.intro':
-    'Besides your password, a second method proves it is you when you sign in. You can turn on one method or both; at sign-in we ask for the one you used last.',
+    'Besides your password, a second method proves it is you when you sign in. You can turn on several; at sign-in we ask for the one you used last.',
   'security.on': 'On',
   'security.off': 'Off',
   'security.turnOn': 'Turn on {method}',
@@ -71,7 +71,44 @@ const en = {
   'security.emailPending': 'Waiting for the code sent to {address}.',
   'security.emailModify': 'Modify email address',
   'security.emailContinue': 'Enter the code',
-  'security.passkeysSoon': 'Passkeys will appear here.',
+  'security.passkeysTitle': 'Passkeys',
+  'security.passkeyIntro':
+    'Sign in with your fingerprint, face, screen lock or a security key, with nothing to type. A passkey cannot be phished.',
+  'security.passkeysNone': 'No passkeys yet.',
+  'security.passkeyAdd': 'Add a passkey',
+  'security.passkeyAdded': 'Added {date}',
+  'security.passkeyLastUsed': 'last used {date}',
+  'security.passkeyNeverUsed': 'never used',
+  'security.passkeyRename': 'Rename',
+  'security.passkeyRemove': 'Remove',
+  'signIn.passkey': 'Sign in with a passkey',
+  'signIn.or': 'Or, without a password:',
+  'code.passkey':
+    'Use your passkey or security key for {product}: your device asks you to confirm with your fingerprint, face, screen lock or a touch of the key.',
+  'code.passkeySubmit': 'Use a passkey',
+  'passkey.title': 'Add a passkey',
+  'passkey.intro':
+    'Your browser asks where to keep the passkey: on this device, on your phone, or on a security key.',
+  'passkey.name': 'Name for this passkey',
+  'passkey.nameHint':
+    'Optional, for example "Work laptop". Without one, it is named after its model.',
+  'passkey.create': 'Create the passkey',
+  'passkey.failed':
+    'The passkey did not answer, or was not accepted. Try again, or use another method.',
+  'passkey.needsScript':
+    'Passkeys need JavaScript and a browser that supports them. Use another method, or turn JavaScript on.',
+  'renamePasskey.title': 'Rename a passkey',
+  'renamePasskey.name': 'New name',
+  'renamePasskey.submit': 'Save the name',
+  'removePasskey.title': 'Remove a passkey',
+  'removePasskey.intro':
+    '{name} will no longer sign you in. Remove it from the device as well, in its settings.',
+  'notice.passkeyAdded': 'The passkey {name} was added.',
+  'notice.passkeyRenamed': 'The passkey is now named {name}.',
+  'notice.passkeyRemoved': 'The passkey {name} was removed.',
+  'error.PASSKEY_REFUSED': 'Your passkey was not accepted. Try again, or use another method.',
+  'error.PASSKEY_SIGN_IN':
+    'This passkey did not sign you in. Sign in with your password, or try another passkey.',
   'security.recoveryTitle': 'Recovery codes',
   'security.recoveryIntro':
     'Single-use codes for when your phone or mailbox is out of reach. {remaining} left.',
@@ -231,7 +268,7 @@ const fr: Record<MessageKey, string> = {
   'method.totp': "Application d'authentification",
   'method.email': 'Authentification par courriel',
   'method.recovery': 'Un code de récupération',
-  'method.passkey': "Clés d'accès",
+  'method.passkey': "Clé d'accès ou clé de sécurité",
 
   'setup.title': "Configurer l'authentification à deux facteurs",
   'setup.required':
@@ -240,7 +277,7 @@ const fr: Record<MessageKey, string> = {
 
   'security.title': 'Authentification à deux facteurs',
   'security.intro':
-    'En plus de votre mot de passe, une seconde méthode prouve votre identité à la connexion. Vous pouvez en activer une ou les deux ; nous demandons celle utilisée en dernier.',
+    'En plus de votre mot de passe, une seconde méthode prouve votre identité à la connexion. Vous pouvez en activer plusieurs ; nous demandons celle utilisée en dernier.',
   'security.on': 'Activée',
   'security.off': 'Désactivée',
   'security.turnOn': 'Activer : {method}',
@@ -256,7 +293,45 @@ const fr: Record<MessageKey, string> = {
   'security.emailPending': 'En attente du code envoyé à {address}.',
   'security.emailModify': "Modifier l'adresse courriel",
   'security.emailContinue': 'Saisir le code',
-  'security.passkeysSoon': "Les clés d'accès apparaîtront ici.",
+  'security.passkeysTitle': "Clés d'accès",
+  'security.passkeyIntro':
+    "Connectez-vous avec votre empreinte, votre visage, le verrouillage de l'écran ou une clé de sécurité, sans rien saisir. Une clé d'accès ne peut pas être hameçonnée.",
+  'security.passkeysNone': "Aucune clé d'accès pour l'instant.",
+  'security.passkeyAdd': "Ajouter une clé d'accès",
+  'security.passkeyAdded': 'Ajoutée le {date}',
+  'security.passkeyLastUsed': 'dernière utilisation le {date}',
+  'security.passkeyNeverUsed': 'jamais utilisée',
+  'security.passkeyRename': 'Renommer',
+  'security.passkeyRemove': 'Supprimer',
+  'signIn.passkey': "Se connecter avec une clé d'accès",
+  'signIn.or': 'Ou, sans mot de passe :',
+  'code.passkey':
+    "Utilisez votre clé d'accès ou votre clé de sécurité pour {product} : votre appareil vous demande de confirmer avec votre empreinte, votre visage, le verrouillage de l'écran ou une pression sur la clé.",
+  'code.passkeySubmit': "Utiliser une clé d'accès",
+  'passkey.title': "Ajouter une clé d'accès",
+  'passkey.intro':
+    "Votre navigateur demande où garder la clé d'accès : sur cet appareil, sur votre téléphone ou sur une clé de sécurité.",
+  'passkey.name': "Nom de cette clé d'accès",
+  'passkey.nameHint':
+    'Facultatif, par exemple « Ordinateur du bureau ». Sans nom, elle porte celui de son modèle.',
+  'passkey.create': "Créer la clé d'accès",
+  'passkey.failed':
+    "La clé d'accès n'a pas répondu, ou n'a pas été acceptée. Réessayez, ou utilisez une autre méthode.",
+  'passkey.needsScript':
+    "Les clés d'accès demandent JavaScript et un navigateur qui les prend en charge. Utilisez une autre méthode, ou activez JavaScript.",
+  'renamePasskey.title': "Renommer une clé d'accès",
+  'renamePasskey.name': 'Nouveau nom',
+  'renamePasskey.submit': 'Enregistrer le nom',
+  'removePasskey.title': "Supprimer une clé d'accès",
+  'removePasskey.intro':
+    "{name} ne vous connectera plus. Supprimez-la aussi de l'appareil, dans ses réglages.",
+  'notice.passkeyAdded': "La clé d'accès {name} a été ajoutée.",
+  'notice.passkeyRenamed': "La clé d'accès s'appelle maintenant {name}.",
+  'notice.passkeyRemoved': "La clé d'accès {name} a été supprimée.",
+  'error.PASSKEY_REFUSED':
+    "Votre clé d'accès n'a pas été acceptée. Réessayez, ou utilisez une autre méthode.",
+  'error.PASSKEY_SIGN_IN':
+    "Cette clé d'accès ne vous a pas connecté. Connectez-vous avec votre mot de passe, ou essayez une autre clé d'accès.",
   'security.recoveryTitle': 'Codes de récupération',
   'security.recoveryIntro':
     "Des codes à usage unique pour quand votre téléphone ou votre boîte courriel sont hors d'atteinte. Il en reste {remaining}.",

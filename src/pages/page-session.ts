@@ -15,6 +15,8 @@ export type SignInStep =
       method: string;
       methods: string[];
       hint?: string;
+      /** What the asked method's client needs: a passkey's request options, bound to this sign-in. */
+      options?: Record<string, unknown>;
       /** "A recovery code" was chosen under "Use another authentication method". */
       recovery?: boolean;
     }

@@ -1,6 +1,11 @@
-import { PickType } from '@nestjs/swagger';
+import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { LoginDto } from 'src/auth/auth.dto';
+import { passkeyAnswerOf } from 'src/common/browser/passkey-answer';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
+import { RenamePasskeyDto } from 'src/two-factor/passkey/passkey.dto';
 import { SwitchMethodDto } from 'src/two-factor/two-factor.dto';
 import { LANGUAGES, type Language } from 'src/common/languages';
 
@@ -15,17 +20,49 @@ export const LOCAL_PATH = /^\/(?!\/)[a-z0-9/-]{0,100}$/;
 
 export class SignInForm extends PickType(LoginDto, ['email', 'password']) {}
 
-/** The code's form is the factor's to check (a 6-digit code, or a recovery code). */
+/** How long a passkey's answer may be, as JSON: a few kilobytes, well under the body limit. */
+const PASSKEY_RESPONSE_MAX = 16_384;
+
+/** A passkey's answer, as the passkey script writes it (JSON); the passkey service reads it. */
+export class PasskeyResponseForm {
+  @IsString()
+  @Length(2, PASSKEY_RESPONSE_MAX)
+  response!: string;
+}
+
+/**
+ * The second step's form: a code, whose form is the factor's to check (6 digits, a recovery
+ * code), or a passkey's answer.
+ */
 export class ChallengeCodeForm {
+  @IsOptional()
   @IsString()
   @Length(0, 64)
-  code!: string;
+  code?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(2, PASSKEY_RESPONSE_MAX)
+  response?: string;
 
   /** "Don't ask me again on this device": a checkbox. */
   @IsOptional()
   @IsIn(['on'])
   remember?: 'on';
 }
+
+/** A new passkey: the authenticator's answer, and a name when the user gave one (a blank is none). */
+export class AddPasskeyForm extends IntersectionType(
+  PasskeyResponseForm,
+  PartialType(RenamePasskeyDto),
+) {
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() === '' ? undefined : value,
+  )
+  override name?: string;
+}
+
+export class RenamePasskeyForm extends PickType(RenamePasskeyDto, ['name']) {}
 
 export class SwitchMethodForm extends PickType(SwitchMethodDto, ['method']) {}
 
@@ -37,4 +74,16 @@ export class LanguageForm {
   @IsOptional()
   @Matches(LOCAL_PATH)
   back?: string;
+}
+
+/** The JSON a passkey form carries, as the object the API takes; anything else is a 400. */
+export function passkeyResponseOf(json: string): Record<string, unknown> {
+  const answer = passkeyAnswerOf(json);
+  if (!answer) {
+    throw new AppException(
+      ErrorCode.VALIDATION_FAILED,
+      "The passkey's answer is not a JSON object",
+    );
+  }
+  return answer;
 }

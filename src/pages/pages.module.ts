@@ -32,9 +32,10 @@ export const PAGE_SESSION_COOKIE = 'gk_session';
 const PAGE_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /**
- * U3: scripts only from this origin (the pages' one file), styles from the one stylesheet,
- * images from here, the QR code's data URL or the origin of BRAND_LOGO_URL, forms posted here
- * only, and never inside a frame.
+ * U3: scripts only from this origin (the pages' one file, and on passkey screens the passkey
+ * script and its WebAuthn library), which may ask this origin only (passwordless sign-in's
+ * options), styles from the one stylesheet, images from here, the QR code's data URL or the
+ * origin of BRAND_LOGO_URL, forms posted here only, and never inside a frame.
  */
 function pageHeaders(config: AppConfig) {
   const logoOrigin = config.brand.logo?.origin;
@@ -44,6 +45,7 @@ function pageHeaders(config: AppConfig) {
       directives: {
         'default-src': ["'none'"],
         'script-src': ["'self'"],
+        'connect-src': ["'self'"],
         'style-src': ["'self'"],
         'img-src': ["'self'", 'data:', ...(logoOrigin ? [logoOrigin] : [])],
         'form-action': ["'self'"],

@@ -19,17 +19,25 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { FactorRegistry } from 'src/two-factor/factor-registry';
+import { PASSKEY_SCRIPT_PATHS } from 'src/common/browser/browser-scripts';
+import { validateBody } from 'src/common/http/validation';
 import { PasswordDto } from 'src/two-factor/method-payloads.dto';
+import type { PasskeyStatusDto } from 'src/two-factor/passkey/passkey.dto';
+import { PasskeyService } from 'src/two-factor/passkey/passkey.service';
 import { regenerateSession } from 'src/sessions/web-session.store';
 import { formatDate, translate, type MessageKey } from './page-i18n';
 import { PageErrorsFilter } from './page-errors.filter';
 import { PageRenderer, type PageError } from './page-renderer';
-import { pageState, type PageRequest } from './page-session';
+import { pageState, type Notice, type PageRequest } from './page-session';
+import { AddPasskeyForm, RenamePasskeyForm } from './pages.forms';
 import { PageSecurityService } from './security.service';
 
 const OVERVIEW = '/account/security';
-/** The methods these pages know how to set up; others (passkeys) add their screens here. */
-const PAGE_METHODS = ['totp', 'email'];
+const PASSKEY = PasskeyService.method;
+/** The methods shown with an on/off switch; passkeys, several per user, have their own list. */
+const SWITCHED_METHODS = ['totp', 'email'];
+/** The methods these pages set up, strongest first as the registry lists them. */
+const PAGE_METHODS = [PASSKEY, ...SWITCHED_METHODS];
 
 /**
  * Profile > Two-factor authentication. The API's guard reads bearer tokens, so these routes are
@@ -98,9 +106,16 @@ export class SecurityController {
     @Body() body: unknown,
   ): Promise<void> {
     const { principal, name } = this.methodRoute(request, method);
-    const refusal = await this.renderer.refusalOf(request, () =>
-      this.security.confirm(pageState(request), this.step(request, principal, name, body)),
-    );
+    let notice: Notice = { key: 'notice.methodOn', params: { method: this.label(request, name) } };
+    const refusal = await this.renderer.refusalOf(request, async () => {
+      const step = this.step(request, principal, name, body);
+      if (name !== PASSKEY) return this.security.confirm(pageState(request), step);
+      const added = await this.security.addPasskey(pageState(request), {
+        ...step,
+        body: await validateBody(AddPasskeyForm, body),
+      });
+      notice = { key: 'notice.passkeyAdded', params: { name: added } };
+    });
     if (refusal) return this.showConfirm(request, response, principal, name, refusal);
     if (principal.tokenKind === 'setup') {
       // The setup signed the user in: a new session id for the new session (U1).
@@ -108,10 +123,7 @@ export class SecurityController {
       await regenerateSession(request);
       request.session.page = state;
     }
-    pageState(request).notice = {
-      key: 'notice.methodOn',
-      params: { method: this.label(request, name) },
-    };
+    pageState(request).notice = notice;
     response.redirect(HttpStatus.SEE_OTHER, OVERVIEW);
   }
 
@@ -157,6 +169,69 @@ export class SecurityController {
       key: 'notice.methodOff',
       params: { method: this.label(request, name) },
     };
+    response.redirect(HttpStatus.SEE_OTHER, OVERVIEW);
+  }
+
+  @Get('passkeys/:id/rename')
+  async renamePasskeyForm(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    const passkey = await this.security.passkey(this.principal(request), id);
+    this.renderer.render(request, response, 'rename-passkey', {
+      titleKey: 'renamePasskey.title',
+      passkey,
+    });
+  }
+
+  /** A name changes nothing about security: no password, as at the API. */
+  @Post('passkeys/:id/rename')
+  async renamePasskey(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() form: RenamePasskeyForm,
+  ): Promise<void> {
+    const renamed = await this.security.renamePasskey(this.principal(request), id, form.name);
+    pageState(request).notice = { key: 'notice.passkeyRenamed', params: { name: renamed.name } };
+    response.redirect(HttpStatus.SEE_OTHER, OVERVIEW);
+  }
+
+  @Get('passkeys/:id/remove')
+  async removePasskeyForm(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    const passkey = await this.security.passkey(this.principal(request), id);
+    this.renderer.render(request, response, 'remove-passkey', {
+      titleKey: 'removePasskey.title',
+      passkey,
+    });
+  }
+
+  /** "Yes, remove", behind the password (P6); the last passkey takes the method with it. */
+  @Post('passkeys/:id/remove')
+  async removePasskey(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() form: PasswordDto,
+  ): Promise<void> {
+    const principal = this.principal(request);
+    const passkey = await this.security.passkey(principal, id);
+    const refusal = await this.renderer.refusalOf(request, () =>
+      this.security.removePasskey(principal, id, form.password, clientInfoOf(request)),
+    );
+    if (refusal) {
+      return this.renderer.render(request, response, 'remove-passkey', {
+        titleKey: 'removePasskey.title',
+        passkey,
+        error: refusal,
+      });
+    }
+    pageState(request).notice = { key: 'notice.passkeyRemoved', params: { name: passkey.name } };
     response.redirect(HttpStatus.SEE_OTHER, OVERVIEW);
   }
 
@@ -272,8 +347,10 @@ export class SecurityController {
   private async showOverview(request: PageRequest, response: Response, principal: Principal) {
     const { status, devices } = await this.security.overview(principal);
     const language = this.renderer.language(request);
-    const enabled = PAGE_METHODS.filter((name) => (status[name] as { enabled?: boolean })?.enabled);
-    const methods = PAGE_METHODS.filter((name) => this.factors.find(name)).map((name) => {
+    const offered = PAGE_METHODS.filter((name) => this.factors.find(name));
+    const enabled = offered.filter((name) => (status[name] as { enabled?: boolean }).enabled);
+    const passkeys = status[PASSKEY] as PasskeyStatusDto | undefined;
+    const methods = SWITCHED_METHODS.filter((name) => offered.includes(name)).map((name) => {
       const own = status[name] as {
         enabled: boolean;
         address?: string | null;
@@ -295,6 +372,21 @@ export class SecurityController {
       setup: principal.tokenKind === 'setup',
       admin: principal.role === 'admin' && principal.tokenKind === 'access',
       methods,
+      choices: offered.map((name) => ({
+        name,
+        labelKey: `method.${name}`,
+        introKey: `security.${name}Intro`,
+      })),
+      passkeys: passkeys && {
+        list: passkeys.credentials.map((passkey) => ({
+          id: passkey.id,
+          name: passkey.name,
+          created: formatDate(language, passkey.createdAt),
+          lastUsed: passkey.lastUsedAt && formatDate(language, passkey.lastUsedAt),
+        })),
+        // The last passkey, when it is the last method of a mandatory 2FA, stays (as a switch would).
+        locked: status.required && enabled.length === 1 && passkeys.credentials.length === 1,
+      },
       hasMethod: enabled.length > 0,
       recoveryRemaining: status.recoveryCodes.remaining,
       devices: devices.map((device) => ({
@@ -327,6 +419,7 @@ export class SecurityController {
     method: string,
     error?: PageError,
   ): Promise<void> {
+    if (method === PASSKEY) return this.showAddPasskey(request, response, error);
     const totp = method === 'totp' ? this.security.unseal(pageState(request)).totp : undefined;
     const { status } = await this.security.overview(principal);
     const pendingAddress = (status[method] as { pendingAddress?: string | null }).pendingAddress;
@@ -341,6 +434,18 @@ export class SecurityController {
       // "Do it manually": the key in groups of four, as authenticator apps show them.
       manualKey: totp?.secret.match(/.{1,4}/g)?.join(' '),
       pendingAddress,
+    });
+  }
+
+  /** The passkey's creation options, sealed at begin, until the browser answers them. */
+  private showAddPasskey(request: PageRequest, response: Response, error?: PageError): void {
+    const passkey = this.security.unseal(pageState(request)).passkey;
+    if (!passkey) return response.redirect(`${OVERVIEW}/methods/${PASSKEY}/setup`);
+    this.renderer.render(request, response, 'passkey-add', {
+      titleKey: 'passkey.title',
+      error,
+      passkeyOptions: JSON.stringify(passkey.options),
+      scripts: PASSKEY_SCRIPT_PATHS,
     });
   }
 

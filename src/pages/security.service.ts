@@ -4,17 +4,24 @@ import { AccountSessionsService } from 'src/auth/account-sessions.service';
 import { MethodSettingsService } from 'src/auth/method-settings.service';
 import { MethodSetupService } from 'src/auth/method-setup.service';
 import { CryptoService } from 'src/common/crypto/crypto.service';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { DevicesService } from 'src/devices/devices.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import type { ChangePasswordDto } from 'src/auth/auth.dto';
+import type { PasskeyCreationOptionsDto } from 'src/two-factor/passkey/passkey.dto';
+import { PasskeyService, type PasskeySummary } from 'src/two-factor/passkey/passkey.service';
 import { UsersService } from 'src/users/users.service';
 import type { PageState } from './page-session';
+import { passkeyResponseOf, type AddPasskeyForm } from './pages.forms';
 import { PageSignInService } from './sign-in.service';
 
 /** What setup showed once and the page must show again until it is confirmed or saved. */
 interface Sealed {
   totp?: { secret: string; qrCode: string };
+  /** A passkey's creation options, until the browser answers them. */
+  passkey?: { options: Record<string, unknown> };
   recoveryCodes?: string[];
 }
 
@@ -39,6 +46,7 @@ export class PageSecurityService {
     private readonly devices: DevicesService,
     private readonly users: UsersService,
     private readonly signIn: PageSignInService,
+    private readonly passkeys: PasskeyService,
     private readonly crypto: CryptoService,
   ) {}
 
@@ -58,6 +66,9 @@ export class PageSecurityService {
     if (isTotpEnrolment(answer.body)) {
       const { secret, qrCode } = answer.body;
       this.seal(state, { ...this.unseal(state), totp: { secret, qrCode } });
+    } else if (step.method === PasskeyService.method) {
+      const { options } = answer.body as PasskeyCreationOptionsDto;
+      this.seal(state, { ...this.unseal(state), passkey: { options } });
     }
   }
 
@@ -67,6 +78,51 @@ export class PageSecurityService {
     const { totp: _done, ...rest } = this.unseal(state);
     this.seal(state, rest);
     if (isSession(answer)) this.signIn.signedIn(state, answer);
+  }
+
+  /**
+   * The API's passkey confirmation, then its rename when the user named the passkey (no password
+   * needed for a name, as at the API). Answers the passkey's name.
+   */
+  async addPasskey(state: PageState, step: SetupStep & { body: AddPasskeyForm }): Promise<string> {
+    const { principal, body: form } = step;
+    const userId = principal.userId;
+    const before = new Set((await this.passkeys.list(userId)).map((passkey) => passkey.id));
+    const answer = await this.setup.confirm(
+      principal,
+      PasskeyService.method,
+      { response: passkeyResponseOf(form.response) },
+      step.client,
+    );
+    const { passkey: _done, ...rest } = this.unseal(state);
+    this.seal(state, rest);
+    if (isSession(answer)) this.signIn.signedIn(state, answer);
+    // A setup token's confirmation answers a session, not the passkey: the new one is found by id.
+    const added = (await this.passkeys.list(userId)).find((passkey) => !before.has(passkey.id));
+    if (!added || !form.name) return added?.name ?? '';
+    return (await this.passkeys.rename(userId, added.id, form.name)).name;
+  }
+
+  async passkey(principal: Principal, passkeyId: string): Promise<PasskeySummary> {
+    const passkey = (await this.passkeys.list(principal.userId)).find(
+      (candidate) => candidate.id === passkeyId,
+    );
+    if (!passkey) throw new AppException(ErrorCode.NOT_FOUND, 'No such passkey');
+    return passkey;
+  }
+
+  renamePasskey(principal: Principal, passkeyId: string, name: string): Promise<PasskeySummary> {
+    return this.passkeys.rename(principal.userId, passkeyId, name);
+  }
+
+  removePasskey(principal: Principal, passkeyId: string, password: string, client: ClientInfo) {
+    return this.settings.removeCredential(
+      principal,
+      PasskeyService.method,
+      passkeyId,
+      password,
+      client,
+    );
   }
 
   resend(principal: Principal, method: string): Promise<void> {
@@ -131,7 +187,7 @@ export class PageSecurityService {
 
   /** Kept encrypted: the session row is in the database, and these are secrets. */
   private seal(state: PageState, sealed: Sealed): void {
-    if (sealed.totp || sealed.recoveryCodes)
+    if (sealed.totp || sealed.passkey || sealed.recoveryCodes)
       state.sealed = this.crypto.encrypt(JSON.stringify(sealed));
     else delete state.sealed;
   }

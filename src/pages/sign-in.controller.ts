@@ -9,10 +9,19 @@ import { readCookie } from 'src/common/http/cookies';
 import { LIMITS } from 'src/config/limits';
 import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
 import { regenerateSession } from 'src/sessions/web-session.store';
+import { FactorRegistry } from 'src/two-factor/factor-registry';
+import { PasskeyService } from 'src/two-factor/passkey/passkey.service';
 import { PageErrorsFilter } from './page-errors.filter';
 import { PageRenderer, type PageError } from './page-renderer';
 import { pageState, type PageRequest, type SignInStep } from './page-session';
-import { ChallengeCodeForm, LanguageForm, SignInForm, SwitchMethodForm } from './pages.forms';
+import { PASSKEY_SCRIPT_PATHS } from 'src/common/browser/browser-scripts';
+import {
+  ChallengeCodeForm,
+  LanguageForm,
+  PasskeyResponseForm,
+  SignInForm,
+  SwitchMethodForm,
+} from './pages.forms';
 import { PageSignInService } from './sign-in.service';
 
 /** The pages' own trusted-device cookie; only the sign-in steps read it. */
@@ -36,6 +45,7 @@ type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
 export class SignInController {
   constructor(
     private readonly signIn: PageSignInService,
+    private readonly factors: FactorRegistry,
     private readonly renderer: PageRenderer,
   ) {}
 
@@ -64,6 +74,29 @@ export class SignInController {
       return this.showPassword(request, response, this.renderer.refusal(request, error));
     }
     response.redirect(HttpStatus.SEE_OTHER, this.next(request));
+  }
+
+  /** "Sign in with a passkey": the passkey stands for the password and the second factor (W4). */
+  @Post('sign-in/passwordless')
+  @RateLimit('login')
+  async passwordless(
+    @Req() request: PageRequest,
+    @Res() response: Response,
+    @Body() form: PasskeyResponseForm,
+  ): Promise<void> {
+    await this.freshSession(request);
+    try {
+      await this.signIn.passwordless(pageState(request), form, clientInfoOf(request));
+    } catch (error) {
+      const refusal = this.renderer.refusal(request, error);
+      const refused = refusal.key === 'error.INVALID_CREDENTIALS';
+      return this.showPassword(
+        request,
+        response,
+        refused ? { ...refusal, key: 'error.PASSKEY_SIGN_IN' } : refusal,
+      );
+    }
+    response.redirect(HttpStatus.SEE_OTHER, SIGNED_IN_HOME);
   }
 
   @Post('sign-in/code')
@@ -162,7 +195,13 @@ export class SignInController {
   }
 
   private showPassword(request: PageRequest, response: Response, error?: PageError): void {
-    this.renderer.render(request, response, 'sign-in', { titleKey: 'signIn.title', error });
+    const passkeys = this.factors.find(PasskeyService.method) !== undefined;
+    this.renderer.render(request, response, 'sign-in', {
+      titleKey: 'signIn.title',
+      error,
+      passkeys,
+      scripts: passkeys ? PASSKEY_SCRIPT_PATHS : undefined,
+    });
   }
 
   private showCode(
@@ -172,11 +211,18 @@ export class SignInController {
     error?: PageError,
   ): void {
     const prompt = step.recovery ? 'recovery' : step.method;
+    const passkey = prompt === PasskeyService.method && step.options !== undefined;
     this.renderer.render(request, response, 'code', {
       titleKey: 'code.title',
-      error,
+      // A passkey has no code: its refusal says so.
+      error:
+        passkey && error?.key === 'error.INVALID_CODE'
+          ? { ...error, key: 'error.PASSKEY_REFUSED' }
+          : error,
       prompt,
       hint: step.hint,
+      passkeyOptions: passkey ? JSON.stringify(step.options) : undefined,
+      scripts: passkey ? PASSKEY_SCRIPT_PATHS : undefined,
       codeLabel: step.recovery ? 'code.recoveryLabel' : 'code.label',
       numeric: !step.recovery,
       canResend: !step.recovery && step.method === 'email',

@@ -4,6 +4,7 @@ import { TokensService } from 'src/access/tokens.service';
 import { AccessService } from 'src/auth/access.service';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
 import { ChallengesService } from 'src/auth/challenges.service';
+import { PasskeySignInService } from 'src/auth/passkey-sign-in.service';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import type { ClientInfo } from 'src/common/http/client-info';
@@ -11,10 +12,16 @@ import type { Language } from 'src/common/languages';
 import { validateBody } from 'src/common/http/validation';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
+import { RecoveryCodesService } from 'src/two-factor/recovery/recovery-codes.service';
 import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
 import { UsersService } from 'src/users/users.service';
 import type { PageState, SignInStep } from './page-session';
-import type { ChallengeCodeForm, SignInForm } from './pages.forms';
+import {
+  passkeyResponseOf,
+  type ChallengeCodeForm,
+  type PasskeyResponseForm,
+  type SignInForm,
+} from './pages.forms';
 
 type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
 
@@ -26,6 +33,7 @@ type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
 export class PageSignInService {
   constructor(
     private readonly auth: AuthService,
+    private readonly passkeySignIn: PasskeySignInService,
     private readonly access: AccessService,
     private readonly challenges: ChallengesService,
     private readonly tokens: TokensService,
@@ -64,7 +72,9 @@ export class PageSignInService {
   ): Promise<string | undefined> {
     const input = await validateBody(VerifyChallengeDto, {
       challengeToken: this.crypto.decrypt(step.sealedToken),
-      code: form.code,
+      ...(form.response === undefined
+        ? { code: form.code ?? '' }
+        : { response: passkeyResponseOf(form.response) }),
       ...(step.recovery ? { method: 'recovery' } : {}),
       rememberDevice: form.remember === 'on',
     });
@@ -73,11 +83,31 @@ export class PageSignInService {
     return session.deviceToken;
   }
 
-  /** "Use another authentication method": another method sends its code; a recovery code asks nothing. */
+  /**
+   * Signing in with a passkey alone (W4): the API's passwordless sign-in, with its lockout, limits
+   * and the account's switch.
+   */
+  async passwordless(
+    state: PageState,
+    form: PasskeyResponseForm,
+    client: ClientInfo,
+  ): Promise<void> {
+    const session = await this.passkeySignIn.signIn(
+      { response: passkeyResponseOf(form.response) },
+      client,
+    );
+    this.signedIn(state, session);
+  }
+
+  /**
+   * "Use another authentication method": another method sends its code or its passkey options;
+   * a recovery code asks nothing.
+   */
   async switchMethod(step: Challenge, method: string): Promise<Challenge> {
     if (method === 'recovery') return { ...step, recovery: true };
     const switched = await this.auth.switchMethod(this.crypto.decrypt(step.sealedToken), method);
-    return { ...step, method: switched.method, hint: switched.challenge?.hint, recovery: false };
+    const { hint, options } = switched.challenge ?? {};
+    return { ...step, method: switched.method, hint, options, recovery: false };
   }
 
   resend(step: Challenge): Promise<void> {
@@ -128,6 +158,9 @@ export class PageSignInService {
         method,
         methods,
         hint: answer.challenge?.hint,
+        options: answer.challenge?.options,
+        // None of the user's methods can be asked now (one turned off): a recovery code can.
+        recovery: method === RecoveryCodesService.method,
       };
     } else if (answer.status === 'two_factor_setup_required') {
       state.step = { kind: 'setup', sealedToken: this.crypto.encrypt(answer.setupToken) };

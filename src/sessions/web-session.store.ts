@@ -72,7 +72,11 @@ export function webSession(options: {
 }): RequestHandler {
   return session({
     name: options.cookie,
-    store: options.store,
+    // express-session writes its session factory, which carries the cookie's path and SameSite,
+    // onto the store it is given (`store.generate`): each cookie gets its own view of the shared
+    // store, or the last one made would set every new session's cookie (the pages' gk_session
+    // went out with the panel's Path=/admin, and every page form failed its CSRF check).
+    store: Object.create(options.store) as WebSessionStore,
     secret: createHmac('sha256', options.key).update(options.purpose).digest('hex'),
     resave: false,
     saveUninitialized: false,

@@ -116,10 +116,18 @@ export class ChallengeDto {
   @ApiProperty({ description: 'Lives 10 minutes; opens only verify, method and resend.' })
   challengeToken!: string;
 
-  @ApiProperty({ enum: TWO_FACTOR_METHODS, description: 'The method last used successfully.' })
+  @ApiProperty({
+    enum: [...TWO_FACTOR_METHODS, 'recovery'],
+    description:
+      "The method last used successfully; `recovery` when none of the user's methods can be asked now (one turned off by configuration): answer with a recovery code.",
+  })
   method!: TwoFactorMethod;
 
-  @ApiProperty({ enum: TWO_FACTOR_METHODS, isArray: true })
+  @ApiProperty({
+    enum: TWO_FACTOR_METHODS,
+    isArray: true,
+    description: 'The methods the user can answer with now.',
+  })
   methods!: TwoFactorMethod[];
 
   @ApiPropertyOptional({
