@@ -4,6 +4,8 @@ import type {
 } from '@simplewebauthn/server';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { PasskeyCredential } from 'src/two-factor/passkey/passkey-credential.entity';
+import { User } from 'src/users/user.entity';
 import { createAccountWithUser, createUser, signIn, type TestUser } from './support/factories';
 import { secret32 } from './support/instances';
 import { csrfOf } from './support/pages';
@@ -511,7 +513,7 @@ describe('Passkeys turned off while users hold them', () => {
 
       const emailLogin = await startChallenge(off, withEmail);
       expect(emailLogin).toMatchObject({ method: 'email', methods: ['email'] });
-      await off.http
+      const emailSession = await off.http
         .post('/api/auth/two-factor/verify')
         .send({
           challengeToken: emailLogin.challengeToken,
@@ -554,6 +556,30 @@ describe('Passkeys turned off while users hold them', () => {
           code: (recovery.body.codes as string[])[0],
         })
         .expect(200);
+
+      // Changing methods while passkeys are off keeps the passkey the user holds in force...
+      const users = off.app.get(DataSource).getRepository(User);
+      await off
+        .as(emailSession.body.accessToken)
+        .delete('/api/me/two-factor/email')
+        .send({ password: withEmail.password })
+        .expect(204);
+      expect((await users.findOneByOrFail({ id: withEmail.id })).twoFactorMethods).toEqual([
+        'passkey',
+      ]);
+      // ...and an administrator's reset removes it, as every other method.
+      const resetter = await userWithMethods(off, ['totp'], {
+        accountId: admin.accountId,
+        role: 'admin',
+      });
+      const adminSession = await signInWithApp(off, resetter.user, resetter.secret);
+      await off
+        .as(adminSession.accessToken)
+        .post(`/api/admin/users/${onlyPasskey.id}/two-factor/reset`)
+        .expect(204);
+      const passkeys = off.app.get(DataSource).getRepository(PasskeyCredential);
+      expect(await passkeys.countBy({ userId: onlyPasskey.id })).toBe(0);
+      expect((await users.findOneByOrFail({ id: onlyPasskey.id })).twoFactorMethods).toEqual([]);
     } finally {
       await off.close();
       await on.close();

@@ -51,10 +51,7 @@ export const FACTOR_PROVIDERS = [
     inject: [...METHOD_FACTORS, { token: EXTRA_FACTORS, optional: true }],
     useFactory: (...injected: unknown[]) => {
       const extra = injected.pop() as SecondFactorMethod[] | undefined;
-      // A method configuration turned off (passkeys without a relying party) is not offered.
-      return [...(injected as SecondFactorMethod[]), ...(extra ?? [])].filter(
-        (method) => method.offered !== false,
-      );
+      return [...(injected as SecondFactorMethod[]), ...(extra ?? [])];
     },
   },
 ];
@@ -64,11 +61,20 @@ export type MethodFactorType = Type<SecondFactorMethod>;
 
 @Injectable()
 export class FactorRegistry {
+  /** The methods offered: set up, asked and shown. */
+  readonly methods: readonly SecondFactorMethod[];
+
+  /**
+   * @param installed every method, with those configuration turned off (passkeys without a
+   * relying party): users may still hold them, so a reset removes them and the user's list of
+   * methods keeps them for the day they are turned back on.
+   */
   constructor(
-    @Inject(METHOD_INSTANCES) readonly methods: readonly SecondFactorMethod[],
+    @Inject(METHOD_INSTANCES) private readonly installed: readonly SecondFactorMethod[],
     readonly recovery: RecoveryCodesService,
   ) {
-    const names = methods.map((method) => method.name);
+    this.methods = installed.filter((method) => method.offered !== false);
+    const names = installed.map((method) => method.name);
     for (const name of names) {
       // A name is a path segment and a short column value; the status map's keys are its own.
       if (!METHOD_NAME_PATTERN.test(name) || RESERVED_NAMES.includes(name)) {
@@ -110,13 +116,13 @@ export class FactorRegistry {
   /** The methods in force for the user, strongest first, read in the caller's transaction. */
   async enabledMethods(manager: EntityManager, userId: string): Promise<TwoFactorMethod[]> {
     const enabled = await Promise.all(
-      this.methods.map((method) => method.isEnabled(manager, userId)),
+      this.installed.map((method) => method.isEnabled(manager, userId)),
     );
-    return this.names.filter((_, index) => enabled[index]);
+    return this.installed.filter((_, index) => enabled[index]).map((method) => method.name);
   }
 
   /** Every method and recovery code of the user, gone in the caller's transaction. */
   async removeAll(manager: EntityManager, userId: string): Promise<void> {
-    for (const factor of [...this.methods, this.recovery]) await factor.remove(manager, userId);
+    for (const factor of [...this.installed, this.recovery]) await factor.remove(manager, userId);
   }
 }

@@ -120,7 +120,7 @@ export interface SecondFactorMethod<
   Answer extends ChallengeAnswer = ChallengeAnswer,
 > extends SecondFactor<Answer> {
   readonly api: MethodApi;
-  /** False when configuration turns the method off: the registry leaves it out. */
+  /** False when configuration turns the method off: not offered, though a reset still removes it. */
   readonly offered?: boolean;
   /** Setup's first step with the validated `api.begin.body`; nothing is in force yet. */
   beginSetup(user: SetupUser, input: object): Promise<object>;
