@@ -5,6 +5,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { LIMITS } from 'src/config/limits';
+import { Transactions } from 'src/database/transactions';
 import type { ChallengeAnswer } from 'src/two-factor/second-factor';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
@@ -22,6 +23,7 @@ export class StepUpService {
     private readonly users: UsersService,
     private readonly challenges: ChallengesService,
     private readonly tokens: TokensService,
+    private readonly transactions: Transactions,
   ) {}
 
   async start(caller: Principal, method: string): Promise<StepUpStartedDto> {
@@ -34,7 +36,12 @@ export class StepUpService {
     if (input.code !== undefined) answer.code = input.code;
     if (input.response !== undefined) answer.response = input.response;
     const user = await this.userOf(caller);
-    await this.challenges.verify(user, input.stepUpId, answer, input.method, client);
+    // As at sign-in: the attempts a refusal took commit with it (AuthService.verifySecondFactor).
+    const verdict = await this.transactions.atomically(() =>
+      this.challenges.verify(user, input.stepUpId, answer, input.method, client),
+    );
+    if (verdict.refusal) throw verdict.refusal;
+    await this.challenges.afterAccepted(user, verdict.accepted);
     return {
       stepUpToken: this.tokens.signStepUp({ sub: caller.userId, sid: caller.sessionId }),
       expiresIn: LIMITS.stepUp.lifetimeMs / 1000,

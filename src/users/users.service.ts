@@ -331,13 +331,12 @@ export class UsersService {
     await this.bumpSessionVersion(userId);
   }
 
-  /** Where an account's administrators are told of what concerns the account (active ones). */
-  async adminEmails(accountId: string): Promise<string[]> {
-    const admins = await this.users.find({
-      select: { email: true },
+  /** Where (and in which language) an account's active administrators are told of its events. */
+  adminRecipients(accountId: string): Promise<Pick<User, 'email' | 'locale'>[]> {
+    return this.users.find({
+      select: { email: true, locale: true },
       where: { accountId, role: 'admin', disabledAt: IsNull() },
     });
-    return admins.map((admin) => admin.email);
   }
 
   async changePassword(userId: string, newPassword: string): Promise<void> {
