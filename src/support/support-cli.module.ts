@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from 'src/accounts/accounts.module';
 import { AuditModule } from 'src/audit/audit.module';
 import { CommonModule } from 'src/common/common.module';
 import type { AppConfig } from 'src/config/app-config';
@@ -19,6 +20,7 @@ export class SupportCliModule {
         CommonModule,
         DatabaseModule,
         AuditModule,
+        AccountsModule,
         UsersModule,
       ],
       providers: [PlatformRolesService, SupportCommand, GrantSupportCommand, RevokeSupportCommand],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from 'src/auth/auth.module';
 import { DevicesModule } from 'src/devices/devices.module';
+import { MailModule } from 'src/mail/mail.module';
 import { PolicyModule } from 'src/policy/policy.module';
 import { RateLimitModule } from 'src/rate-limit/rate-limit.module';
 import { TwoFactorModule } from 'src/two-factor/two-factor.module';
@@ -28,6 +29,7 @@ import { SupportStatusService } from './support-status.service';
     DevicesModule,
     PolicyModule,
     RateLimitModule,
+    MailModule,
   ],
   controllers: [SupportController, SupportApprovalsController],
   providers: [

@@ -40,13 +40,16 @@ export class TemporaryAccessCodesService implements SecondFactor<TemporaryCodeAn
     );
     await this.transactions.run(async (manager) => {
       await manager.delete(TemporaryAccessCode, { userId });
-      await manager.insert(TemporaryAccessCode, {
-        userId,
-        codeHash: this.crypto.hash(chars),
-        issuedBy,
-        expiresAt,
-        usedAt: null,
-      });
+      await manager.insert(
+        TemporaryAccessCode,
+        manager.create(TemporaryAccessCode, {
+          userId,
+          codeHash: this.crypto.hash(chars),
+          issuedBy,
+          expiresAt,
+          usedAt: null,
+        }),
+      );
     });
     return { code: chars.match(/.{4}/g)!.join('-'), expiresAt };
   }
