@@ -151,11 +151,14 @@ export class AuthService {
     );
     if (verdict.refusal) throw verdict.refusal;
     await this.mail.sendTemporaryCodeUsed(user);
-    return this.setupRequired(user);
+    return this.setupRequired(user, 'temporary');
   }
 
-  private async setupRequired(user: User): Promise<SetupRequiredDto> {
-    const { challengeId, methods } = await this.challenges.startSetup(user.id);
+  private async setupRequired(
+    user: User,
+    openedBy: 'temporary' | null = null,
+  ): Promise<SetupRequiredDto> {
+    const { challengeId, methods } = await this.challenges.startSetup(user.id, openedBy);
     return {
       status: 'two_factor_setup_required',
       setupToken: this.tokens.signSetup({

@@ -19,10 +19,14 @@ import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
 import type { ChallengeAnswer, ChallengePrompt } from 'src/two-factor/second-factor';
 import { promptFields, type MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
+import { TemporaryAccessCodesService } from 'src/two-factor/temporary/temporary-access-codes.service';
 import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
 
 const { maxFailures } = LIMITS.challenge;
+
+/** A setup sign-in's `method` when a temporary access code opened it (setups have none else). */
+const TEMPORARY_ACCESS = TemporaryAccessCodesService.method;
 
 type OpenChallenge = Pick<LoginChallenge, 'method'>;
 
@@ -88,9 +92,22 @@ export class ChallengesService {
    * A setup token's pending sign-in: completed once, by the first method it turns on. Answers
    * the methods that can be set up, alphabetical as the contract has always listed them.
    */
-  async startSetup(userId: string): Promise<{ challengeId: string; methods: TwoFactorMethod[] }> {
-    const challengeId = await this.open(userId, null, LIMITS.setupToken.lifetimeMs);
+  async startSetup(
+    userId: string,
+    openedBy: typeof TEMPORARY_ACCESS | null = null,
+  ): Promise<{ challengeId: string; methods: TwoFactorMethod[] }> {
+    const challengeId = await this.open(userId, openedBy, LIMITS.setupToken.lifetimeMs);
     return { challengeId, methods: [...this.factors.names].sort() };
+  }
+
+  /**
+   * H3: whether a setup token's sign-in was opened by a temporary access code, which sets up a
+   * new method beside the ones the user lost (other setup tokens are for users without one).
+   */
+  openedByTemporaryCode(challengeId: string): Promise<boolean> {
+    return this.challenges.exists({
+      where: { id: challengeId, method: TEMPORARY_ACCESS, completedAt: IsNull() },
+    });
   }
 
   /** Whether a setup token's sign-in is still waiting for its first method. */
