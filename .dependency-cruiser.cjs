@@ -80,7 +80,7 @@ module.exports = {
     {
       name: 'nothing-imports-a-leaf',
       comment:
-        'The admin controllers, the panel, health, the pages and the support desk are leaves: only the app module (and the CLI, the support desk\'s) names them.',
+        "The admin controllers, the panel, health, the pages and the support desk are leaves: only the app module (and the CLI, the support desk's) names them.",
       severity: 'error',
       from: { pathNot: ['^src/(app\\.module|cli)\\.ts$', above(...LEAVES)] },
       to: { path: above(...LEAVES) },

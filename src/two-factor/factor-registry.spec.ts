@@ -23,11 +23,15 @@ describe('FactorRegistry', () => {
     ['a slash', 'pass/key'],
     ['more than 16 characters', 'a-very-long-method-name'],
   ])('refuses to start with a method named with %s', (_, name) => {
-    expect(() => new FactorRegistry(named('totp', name), recovery, temporary)).toThrow(/cannot be named/);
+    expect(() => new FactorRegistry(named('totp', name), recovery, temporary)).toThrow(
+      /cannot be named/,
+    );
   });
 
   it('refuses two methods of one name', () => {
-    expect(() => new FactorRegistry(named('totp', 'totp'), recovery, temporary)).toThrow(/share a name/);
+    expect(() => new FactorRegistry(named('totp', 'totp'), recovery, temporary)).toThrow(
+      /share a name/,
+    );
   });
 
   it('answers 404 NOT_FOUND for a name no method has, and recovery codes by their name', () => {

@@ -35,9 +35,7 @@ export class TemporaryAccessCodesService implements SecondFactor<TemporaryCodeAn
   /** A new code for the user, shown once (about 59 bits); any earlier one stops working. */
   async issue(userId: string, issuedBy: string): Promise<{ code: string; expiresAt: Date }> {
     const chars = this.crypto.randomString(ALPHABET, LENGTH);
-    const expiresAt = new Date(
-      this.clock.now().getTime() + LIMITS.temporaryAccessCode.lifetimeMs,
-    );
+    const expiresAt = new Date(this.clock.now().getTime() + LIMITS.temporaryAccessCode.lifetimeMs);
     await this.transactions.run(async (manager) => {
       await manager.delete(TemporaryAccessCode, { userId });
       await manager.insert(
