@@ -184,6 +184,26 @@ describe('Support desk', () => {
     expect(garbled.status).toBe(403);
     expect(garbled.body.code).toBe('STEP_UP_REQUIRED');
 
+    // A step-up is a real second factor: a wrong code proves nothing, a missing method opens nothing.
+    const started = await t
+      .as(support.token)
+      .post('/api/auth/step-up/start')
+      .send({ method: 'totp' })
+      .expect(200);
+    const wrong = await t
+      .as(support.token)
+      .post('/api/auth/step-up')
+      .send({ stepUpId: started.body.stepUpId, code: '000000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.code).toBe('INVALID_CODE');
+    expect(wrong.body.stepUpToken).toBeUndefined();
+    const noEmail = await t
+      .as(support.token)
+      .post('/api/auth/step-up/start')
+      .send({ method: 'email' });
+    expect(noEmail.status).toBe(409);
+    expect(noEmail.body.code).toBe('METHOD_NOT_ENABLED');
+
     t.clock.advance(6 * MINUTE);
     const stale = await act(support, member.id, 'two-factor/reset');
     expect(stale.status).toBe(403);
