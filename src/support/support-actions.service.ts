@@ -8,7 +8,7 @@ import { FactorRegistry } from 'src/two-factor/factor-registry';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
 import type { SupportActionResultDto } from './support.dto';
-import type { SupportAction, SupportRequest } from './support-request.entity';
+import type { SupportRequest } from './support-request.entity';
 
 /** Where a support action stands, in the trail and in mails. */
 export type Outcome = 'done' | 'pending' | 'approved' | 'refused';
