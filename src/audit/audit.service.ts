@@ -58,16 +58,6 @@ export class AuditService {
     );
   }
 
-  /** When the user last had an event of this type (their last sign-in), or null. */
-  async lastAt(userId: string, type: AuditEventType): Promise<Date | null> {
-    const event = await this.events.findOne({
-      select: { createdAt: true },
-      where: { userId, type },
-      order: { createdAt: 'DESC' },
-    });
-    return event?.createdAt ?? null;
-  }
-
   /**
    * One page of an account's events, newest first, and the total: two queries, both served by
    * IDX_audit_events_account_created. The account always comes from the caller's token.

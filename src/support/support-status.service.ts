@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from 'src/access/principal';
-import { AuditService } from 'src/audit/audit.service';
 import { ChallengesService } from 'src/auth/challenges.service';
 import { DevicesService } from 'src/devices/devices.service';
 import { PolicyService } from 'src/policy/policy.service';
@@ -17,15 +16,13 @@ export class SupportStatusService {
     private readonly devices: DevicesService,
     private readonly challenges: ChallengesService,
     private readonly policy: PolicyService,
-    private readonly audit: AuditService,
   ) {}
 
   async of(target: User, caller: Principal): Promise<SupportUserStatusDto> {
-    const [devices, lockedUntil, policy, lastSignInAt, recoveryCodesRemaining] = await Promise.all([
+    const [devices, lockedUntil, policy, recoveryCodesRemaining] = await Promise.all([
       this.devices.list(target.id, undefined),
       this.challenges.lockedUntil(target.id),
       this.policy.get(target.accountId),
-      this.audit.lastAt(target.id, 'login.succeeded'),
       this.factors.recovery.remaining(target.id),
     ]);
     return {
@@ -41,7 +38,7 @@ export class SupportStatusService {
       trustedDevices: devices.length,
       locked: !!lockedUntil,
       lockedUntil,
-      lastSignInAt,
+      lastSignInAt: target.lastSignInAt,
       actionable: mayActOn(caller, target),
       approvalRequired: policy.supportApprovalRequired,
     };
