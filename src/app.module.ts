@@ -17,13 +17,14 @@ import { PagesModule } from './pages/pages.module';
 import { PolicyModule } from './policy/policy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SupportModule } from './support/support.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
 /**
  * The whole product, by layer: foundation (config, common, database, audit, mail, rate limits,
  * access), domain (accounts, users, sessions, devices, policy), two-factor, auth, and the
- * leaves: the admin API, health, the pages for people who sign in, and the admin panel. Configuration is loaded once by the caller and passed in. The AdminJS panel is
+ * leaves: the admin API, health, the pages for people who sign in, the support desk, and the admin panel. Configuration is loaded once by the caller and passed in. The AdminJS panel is
  * opt-in because loading it needs ESM (`node --experimental-vm-modules` under Jest).
  */
 @Module({})
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
         AdminModule,
         HealthModule,
         PagesModule,
+        SupportModule,
         ...(options.adminPanel ? [AdminPanelModule.forRoot()] : []),
       ],
     };

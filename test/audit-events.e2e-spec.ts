@@ -21,6 +21,8 @@ const EVENT_FIELDS = [
   'factor',
   'id',
   'ip',
+  'reason',
+  'ticket',
   'type',
   'userAgent',
   'userId',

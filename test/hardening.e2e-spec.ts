@@ -45,6 +45,7 @@ describe('Hardening', () => {
         userId: admin.id,
         accountId: admin.accountId,
         role: 'admin',
+        platformRole: null,
         tokenKind: 'access',
         secondFactor: true,
         sessionId: 'test',

@@ -41,6 +41,7 @@ describe('Mandatory 2FA policy', () => {
     expect(policy.body).toEqual({
       twoFactorRequired: false,
       passwordlessSignIn: true,
+      supportApprovalRequired: false,
       mandatoryFrom: null,
       enforced: false,
     });
@@ -189,6 +190,7 @@ describe('Platform-wide date (TWO_FACTOR_MANDATORY_FROM)', () => {
     expect(policy.body).toEqual({
       twoFactorRequired: false,
       passwordlessSignIn: true,
+      supportApprovalRequired: false,
       mandatoryFrom: '2099-01-01T00:00:00.000Z',
       enforced: false,
     });

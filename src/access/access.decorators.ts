@@ -5,7 +5,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import type { AuthenticatedRequest, Principal, Role } from './principal';
+import type { AuthenticatedRequest, PlatformRole, Principal, Role } from './principal';
 
 export const ACCESS_RULE = 'gatekeeper:access';
 
@@ -14,6 +14,8 @@ export interface AccessRule {
   public?: boolean;
   /** Others get 403 FORBIDDEN. */
   roles?: Role[];
+  /** H1: only platform staff with one of these roles; others get 403 FORBIDDEN. */
+  platformRoles?: PlatformRole[];
   /** A4: the session must have passed a second factor; others get 403 SECOND_FACTOR_REQUIRED. */
   secondFactor?: boolean;
   /** Also open to a setup token: a user whom mandatory 2FA sends to set up a method. */

@@ -11,8 +11,10 @@ export const JWT_ISSUER = 'gatekeeper';
 const ACCESS_AUDIENCE = 'gatekeeper:access';
 const CHALLENGE_AUDIENCE = 'gatekeeper:challenge';
 const SETUP_AUDIENCE = 'gatekeeper:setup';
+const STEP_UP_AUDIENCE = 'gatekeeper:step-up';
 const CHALLENGE_TTL_SECONDS = LIMITS.challenge.lifetimeMs / 1000;
 const SETUP_TTL_SECONDS = LIMITS.setupToken.lifetimeMs / 1000;
+const STEP_UP_TTL_SECONDS = LIMITS.stepUp.lifetimeMs / 1000;
 
 export interface AccessClaims {
   sub: string;
@@ -31,6 +33,12 @@ export interface PendingClaims {
   sub: string;
   sv: number;
   cid: string;
+}
+
+/** H2: a second factor given just now, by this user in this session. */
+export interface StepUpClaims {
+  sub: string;
+  sid: string;
 }
 
 export type BearerToken =
@@ -62,6 +70,17 @@ export class TokensService {
 
   signSetup(claims: PendingClaims): string {
     return this.sign(claims, SETUP_AUDIENCE, SETUP_TTL_SECONDS);
+  }
+
+  /** H2: its own audience, 5 minutes, bound to the session that stepped up. */
+  signStepUp(claims: StepUpClaims): string {
+    return this.sign(claims, STEP_UP_AUDIENCE, STEP_UP_TTL_SECONDS);
+  }
+
+  /** Whether `token` proves a second factor given within 5 minutes in this very session. */
+  isStepUpFor(token: string, session: StepUpClaims): boolean {
+    const claims = this.verify<StepUpClaims>(token, [STEP_UP_AUDIENCE]);
+    return !!claims && claims.sub === session.sub && claims.sid === session.sid;
   }
 
   /**

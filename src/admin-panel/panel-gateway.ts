@@ -95,6 +95,9 @@ export interface PanelAuditRow {
   actor: string | null;
   factor: string | null;
   detail: string | null;
+  /** A platform support action's reason and ticket (H4). */
+  reason: string | null;
+  ticket: string | null;
   ip: string | null;
   userAgent: string | null;
   createdAt: string;
@@ -390,6 +393,8 @@ export class PanelGateway {
       actor: label(event.actorId),
       factor: event.factor,
       detail: event.detail,
+      reason: event.reason,
+      ticket: event.ticket,
       ip: event.ip,
       userAgent: event.userAgent,
       createdAt: event.createdAt,

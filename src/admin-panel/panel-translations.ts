@@ -32,6 +32,8 @@ export const panelTranslations = {
         user: 'User',
         userEmail: 'User (email)',
         actor: 'Actor',
+        reason: 'Reason (platform support)',
+        ticket: 'Support ticket',
         ip: 'IP address',
         userAgent: 'Browser or client',
       },

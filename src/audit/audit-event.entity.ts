@@ -17,6 +17,9 @@ export const AUDIT_EVENT_TYPES = [
   'user.disabled',
   'user.enabled',
   'password.recheck_failed',
+  'support.action',
+  'platform_role.granted',
+  'platform_role.revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -40,7 +43,7 @@ export class AuditEvent extends UuidEntity {
   @Column({ ...UUID_COLUMN, nullable: true })
   userId!: string | null;
 
-  /** Who acted: the user themself, or an administrator. */
+  /** Who acted: the user themself, an administrator, or a platform support person. */
   @Column({ ...UUID_COLUMN, nullable: true })
   actorId!: string | null;
 
@@ -50,6 +53,13 @@ export class AuditEvent extends UuidEntity {
   /** A non-secret detail: a device's name, a policy's new value. */
   @Column({ type: 'varchar', length: 100, nullable: true })
   detail!: string | null;
+
+  /** H4: why a support person acted, as they wrote it, and their ticket reference. */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ticket!: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip!: string | null;

@@ -45,7 +45,7 @@ export class AuditEventDto {
     type: String,
     format: 'uuid',
     nullable: true,
-    description: 'Who acted: the user themself, or an administrator.',
+    description: 'Who acted: the user themself, an administrator, or a platform support person.',
   })
   actorId!: string | null;
 
@@ -63,6 +63,21 @@ export class AuditEventDto {
     description: 'A non-secret detail: the device name, or the policy value set.',
   })
   detail!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'For a support action: the reason the support person gave.',
+  })
+  reason!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'SUP-1234',
+    description: 'For a support action: its ticket reference.',
+  })
+  ticket!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: '203.0.113.7' })
   ip!: string | null;

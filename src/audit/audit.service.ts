@@ -17,10 +17,13 @@ export interface AuditRecord {
   type: AuditEventType;
   /** The user the event is about; null when unknown (e.g. a login with an unknown email). */
   user: AuditSubject | null;
-  /** Defaults to the user themself. */
-  actorId?: string;
+  /** Defaults to the user themself; null for the operator at the shell, who is no user. */
+  actorId?: string | null;
   factor?: string;
   detail?: string;
+  /** H4: a support action's reason and ticket reference. */
+  reason?: string;
+  ticket?: string;
   client?: ClientInfo;
 }
 
@@ -36,16 +39,18 @@ export class AuditService {
     await sqlAffected(
       this.events.manager,
       `INSERT INTO audit_events
-        (id, type, accountId, userId, actorId, factor, detail, ip, userAgent, createdAt)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        (id, type, accountId, userId, actorId, factor, detail, reason, ticket, ip, userAgent, createdAt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         randomUUID(),
         record.type,
         record.user?.accountId ?? null,
         record.user?.id ?? null,
-        record.actorId ?? record.user?.id ?? null,
+        record.actorId === undefined ? (record.user?.id ?? null) : record.actorId,
         record.factor ?? null,
         record.detail ?? null,
+        record.reason ?? null,
+        record.ticket ?? null,
         record.client?.ip ?? null,
         record.client?.userAgent ?? null,
         this.clock.now(),
@@ -130,6 +135,8 @@ function toAuditEventDto(event: AuditEvent): AuditEventDto {
     actorId: event.actorId,
     factor: event.factor,
     detail: event.detail,
+    reason: event.reason,
+    ticket: event.ticket,
     ip: event.ip,
     userAgent: event.userAgent,
     createdAt: event.createdAt.toISOString(),

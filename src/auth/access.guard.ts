@@ -35,6 +35,12 @@ export class AccessGuard implements CanActivate {
     if (rule.roles && !rule.roles.includes(principal.role)) {
       throw new AppException(ErrorCode.FORBIDDEN, 'Your role does not allow this action');
     }
+    if (
+      rule.platformRoles &&
+      !(principal.platformRole && rule.platformRoles.includes(principal.platformRole))
+    ) {
+      throw new AppException(ErrorCode.FORBIDDEN, 'Only platform support staff may do this');
+    }
     if (rule.secondFactor && !principal.secondFactor) {
       throw new AppException(
         ErrorCode.SECOND_FACTOR_REQUIRED,

@@ -67,9 +67,13 @@ export class AccessService {
     };
   }
 
-  /** A1: 2FA is mandatory for this user and none of `methods` is left to satisfy it. */
+  /**
+   * A1: 2FA is mandatory for this user and none of `methods` is left to satisfy it. Platform
+   * staff always need a method (H1), whatever their account's policy.
+   */
   async lacksRequiredMethod(user: User, methods: readonly string[]): Promise<boolean> {
-    return methods.length === 0 && (await this.policy.isMandatory(user.accountId));
+    if (methods.length > 0) return false;
+    return !!user.platformRole || (await this.policy.isMandatory(user.accountId));
   }
 }
 
@@ -82,6 +86,7 @@ function principalOf(user: SessionUser) {
     userId: user.id,
     accountId: user.accountId,
     role: user.role,
+    platformRole: user.platformRole,
     email: user.email,
     name: user.name,
     accountName: user.accountName,

@@ -29,10 +29,21 @@ import {
 import { PasswordlessOptionsDto, PasswordlessSignInDto } from 'src/two-factor/passkey/passkey.dto';
 import type { User } from 'src/users/user.entity';
 import { AccountSessionsService } from './account-sessions.service';
-import { ChangePasswordDto, LoginDto, RefreshDto, SetupRequiredDto } from './auth.dto';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  RefreshDto,
+  SetupRequiredDto,
+  StartStepUpDto,
+  StepUpDto,
+  StepUpProofDto,
+  StepUpStartedDto,
+  TemporaryCodeVerifyDto,
+} from './auth.dto';
 import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
 import { PasskeySignInService } from './passkey-sign-in.service';
+import { StepUpService } from './step-up.service';
 
 const DEVICE_COOKIE = 'gk_device';
 
@@ -45,6 +56,7 @@ export class AuthController {
     private readonly passkeySignIn: PasskeySignInService,
     private readonly accountSessions: AccountSessionsService,
     private readonly sessions: SessionsService,
+    private readonly stepUp: StepUpService,
   ) {}
 
   @Public()
@@ -96,6 +108,62 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionDto> {
     return withDeviceCookie(response, await this.auth.verifySecondFactor(body, client));
+  }
+
+  /** H3: a code from the support desk, at the second step of this user's sign-in only. */
+  @Public()
+  @RateLimit('verify')
+  @Post('auth/two-factor/temporary-code')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: SetupRequiredDto,
+    description:
+      'Passes the challenge with a temporary access code a support person gave: once, within its hour, for this ' +
+      'user only. Answers a setup token: the user sets up a new method, whose confirmation answers the session. ' +
+      '401 INVALID_CODE or CHALLENGE_EXPIRED; 429 TOO_MANY_ATTEMPTS under the same limits as verify.',
+  })
+  verifyTemporaryCode(
+    @Body() body: TemporaryCodeVerifyDto,
+    @Client() client: ClientInfo,
+  ): Promise<SetupRequiredDto> {
+    return this.auth.verifyTemporaryCode(body, client);
+  }
+
+  /** H2: the first step of giving the second factor again inside a session. */
+  @Authenticated()
+  @RateLimit('method')
+  @Post('auth/step-up/start')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: StepUpStartedDto,
+    description:
+      'Opens a step-up for one of the caller’s methods (an email code is sent, passkey options are answered). ' +
+      '409 METHOD_NOT_ENABLED for a method the caller does not have. Recovery codes need no start.',
+  })
+  startStepUp(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: StartStepUpDto,
+  ): Promise<StepUpStartedDto> {
+    return this.stepUp.start(principal, body.method);
+  }
+
+  @Authenticated()
+  @RateLimit('verify')
+  @Post('auth/step-up')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: StepUpProofDto,
+    description:
+      'A code (or `method: "recovery"` with a recovery code) or a passkey assertion for the step-up: answers a proof ' +
+      'bound to this session, valid 5 minutes. Same limits and lockout as a login’s second step ' +
+      '(401 INVALID_CODE, CHALLENGE_EXPIRED; 429 TOO_MANY_ATTEMPTS).',
+  })
+  verifyStepUp(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: StepUpDto,
+    @Client() client: ClientInfo,
+  ): Promise<StepUpProofDto> {
+    return this.stepUp.verify(principal, body, client);
   }
 
   /** The first step of signing in with a passkey alone; no user is named yet. */

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmailAddress, trimString } from 'src/common/http/validation';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import { ChallengePromptDto, ChallengeTokenDto } from 'src/two-factor/two-factor.dto';
 import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
 
 export class LoginDto {
@@ -59,4 +60,77 @@ export class SetupRequiredDto {
     description: 'Every method that can be set up, alphabetical.',
   })
   methods!: TwoFactorMethod[];
+}
+
+/** H3: the second step of a sign-in, answered with a temporary access code from the support desk. */
+export class TemporaryCodeVerifyDto extends ChallengeTokenDto {
+  @ApiProperty({
+    example: 'K7QM-PZX4-RDT2',
+    description: 'The code a support person read out; dashes and case do not matter.',
+  })
+  @IsString()
+  @Length(1, 32)
+  code!: string;
+}
+
+/** H2: the first step of a step-up: which of the caller's methods to answer. */
+export class StartStepUpDto {
+  @ApiProperty({ enum: TWO_FACTOR_METHODS, description: 'One of the caller’s methods in force.' })
+  @IsString()
+  @Length(1, 16)
+  method!: TwoFactorMethod;
+}
+
+export class StepUpStartedDto {
+  @ApiProperty({ format: 'uuid', description: 'Answer it at `POST /api/auth/step-up`.' })
+  stepUpId!: string;
+
+  @ApiProperty({ enum: TWO_FACTOR_METHODS })
+  method!: TwoFactorMethod;
+
+  @ApiPropertyOptional({
+    type: ChallengePromptDto,
+    description: 'What the method needs shown or answered (a hint, WebAuthn request options).',
+  })
+  challenge?: ChallengePromptDto;
+}
+
+export class StepUpDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  stepUpId!: string;
+
+  @ApiPropertyOptional({
+    enum: ['recovery'],
+    description: 'Set to `recovery` to answer with a recovery code instead.',
+  })
+  @IsOptional()
+  @IsIn(['recovery'])
+  method?: 'recovery';
+
+  @ApiPropertyOptional({ example: '123456', description: 'A code, for the methods that use one.' })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString()
+  code?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'A WebAuthn assertion for `challenge.options`, for a passkey.',
+  })
+  @IsOptional()
+  @IsObject()
+  response?: Record<string, unknown>;
+}
+
+export class StepUpProofDto {
+  @ApiProperty({
+    description:
+      'Proof of a second factor given just now in this session; support actions take it as `stepUpToken`.',
+  })
+  stepUpToken!: string;
+
+  @ApiProperty({ example: 300, description: 'Seconds it stays valid.' })
+  expiresIn!: number;
 }

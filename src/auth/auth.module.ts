@@ -21,6 +21,7 @@ import { MethodSettingsService } from './method-settings.service';
 import { MethodSetupService } from './method-setup.service';
 import { PasskeySignInService } from './passkey-sign-in.service';
 import { PasswordGate } from './password-gate.service';
+import { StepUpService } from './step-up.service';
 import { TwoFactorResetService } from './two-factor-reset.service';
 import { TwoFactorSettingsController } from './two-factor-settings.controller';
 import { UserStatusService } from './user-status.service';
@@ -48,6 +49,7 @@ import { UserStatusService } from './user-status.service';
     AccountSessionsService,
     TwoFactorResetService,
     UserStatusService,
+    StepUpService,
     AccessService,
     ChallengesService,
     LocalStrategy,
@@ -55,6 +57,7 @@ import { UserStatusService } from './user-status.service';
   ],
   exports: [
     AccessService,
+    StepUpService,
     AuthService,
     TwoFactorResetService,
     UserStatusService,

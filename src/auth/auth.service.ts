@@ -7,6 +7,7 @@ import type { Language } from 'src/common/languages';
 import type { ClientInfo } from 'src/common/http/client-info';
 import { Transactions } from 'src/database/transactions';
 import { DevicesService } from 'src/devices/devices.service';
+import { MailService } from 'src/mail/mail.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import {
@@ -21,7 +22,7 @@ import { PasswordService } from 'src/users/password.service';
 import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
 import { AccessService } from './access.service';
-import type { SetupRequiredDto } from './auth.dto';
+import type { SetupRequiredDto, TemporaryCodeVerifyDto } from './auth.dto';
 import { ChallengesService } from './challenges.service';
 
 export type LoginAnswer = SessionDto | ChallengeDto | SetupRequiredDto;
@@ -39,6 +40,7 @@ export class AuthService {
     private readonly devices: DevicesService,
     private readonly audit: AuditService,
     private readonly transactions: Transactions,
+    private readonly mail: MailService,
   ) {}
 
   /** P3: unknown email, wrong password and disabled user cost one hash each and answer alike. */
@@ -54,7 +56,8 @@ export class AuthService {
   }
 
   /**
-   * After the password: a trusted device of this user skips the second factor (D3, D5); a user
+   * After the password: a trusted device of this user skips the second factor (D3, D5), except
+   * for platform staff (H1); a user
    * with methods gets a challenge; one without, under a mandatory policy, a setup token.
    * `language`, when the client said one, becomes the user's: this sign-in's mails use it.
    */
@@ -87,18 +90,11 @@ export class AuthService {
       if (!(await this.access.lacksRequiredMethod(user, methods))) {
         return this.sessions.start(user, 'password');
       }
-      const { challengeId, methods: setupMethods } = await this.challenges.startSetup(user.id);
-      return {
-        status: 'two_factor_setup_required',
-        setupToken: this.tokens.signSetup({
-          sub: user.id,
-          sv: user.sessionVersion,
-          cid: challengeId,
-        }),
-        methods: setupMethods,
-      };
+      return this.setupRequired(user);
     }
-    const device = deviceToken ? await this.devices.recognise(user.id, deviceToken) : null;
+    // H1: platform staff always give the second factor; a remembered device never spares them.
+    const device =
+      deviceToken && !user.platformRole ? await this.devices.recognise(user.id, deviceToken) : null;
     if (device) return this.sessions.start(user, 'trusted_device', device.id);
 
     const started = await this.challenges.start(user, methods);
@@ -127,7 +123,7 @@ export class AuthService {
         user,
         challengeId,
         answerOf(input),
-        input.method === 'recovery',
+        input.method,
         client,
       );
       if (verdict.refusal || input.rememberDevice) return { verdict };
@@ -139,6 +135,39 @@ export class AuthService {
     if (session) return session;
     const { token, device } = await this.devices.register(user, input.deviceName, client);
     return { ...(await this.sessions.start(user, 'second_factor', device.id)), deviceToken: token };
+  }
+
+  /**
+   * H3: a temporary access code from the support desk passes this user's second step once; the
+   * answer is not a session but the setup of a new method, as under a mandatory policy.
+   */
+  async verifyTemporaryCode(
+    input: TemporaryCodeVerifyDto,
+    client: ClientInfo,
+  ): Promise<SetupRequiredDto> {
+    const { user, challengeId } = await this.challengeOf(input.challengeToken);
+    const verdict = await this.transactions.atomically(() =>
+      this.challenges.verify(user, challengeId, { code: input.code }, 'temporary', client),
+    );
+    if (verdict.refusal) throw verdict.refusal;
+    await this.mail.sendTemporaryCodeUsed(user);
+    return this.setupRequired(user, 'temporary');
+  }
+
+  private async setupRequired(
+    user: User,
+    openedBy: 'temporary' | null = null,
+  ): Promise<SetupRequiredDto> {
+    const { challengeId, methods } = await this.challenges.startSetup(user.id, openedBy);
+    return {
+      status: 'two_factor_setup_required',
+      setupToken: this.tokens.signSetup({
+        sub: user.id,
+        sv: user.sessionVersion,
+        cid: challengeId,
+      }),
+      methods,
+    };
   }
 
   async switchMethod(challengeToken: string, method: TwoFactorMethod): Promise<MethodSwitchedDto> {

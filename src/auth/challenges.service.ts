@@ -19,10 +19,14 @@ import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
 import type { ChallengeAnswer, ChallengePrompt } from 'src/two-factor/second-factor';
 import { promptFields, type MethodSwitchedDto } from 'src/two-factor/two-factor.dto';
+import { TemporaryAccessCodesService } from 'src/two-factor/temporary/temporary-access-codes.service';
 import type { User } from 'src/users/user.entity';
 import { LoginChallenge } from './login-challenge.entity';
 
 const { maxFailures } = LIMITS.challenge;
+
+/** A setup sign-in's `method` when a temporary access code opened it (setups have none else). */
+const TEMPORARY_ACCESS = TemporaryAccessCodesService.method;
 
 type OpenChallenge = Pick<LoginChallenge, 'method'>;
 
@@ -68,12 +72,42 @@ export class ChallengesService {
   }
 
   /**
+   * H2: a step-up asks the method the caller chose, among theirs; answered like a login's
+   * challenge, under the same limits.
+   */
+  async startWith(user: User, method: TwoFactorMethod): Promise<ChallengeStarted> {
+    const methods = methodsOf(user);
+    if (!methods.includes(method)) {
+      throw new AppException(
+        ErrorCode.METHOD_NOT_ENABLED,
+        `The ${method} method is not set up for this user`,
+      );
+    }
+    const challengeId = await this.open(user.id, method, LIMITS.challenge.lifetimeMs);
+    const prompt = await this.factors.method(method).start(user.id, challengeId);
+    return { challengeId, method, methods, prompt };
+  }
+
+  /**
    * A setup token's pending sign-in: completed once, by the first method it turns on. Answers
    * the methods that can be set up, alphabetical as the contract has always listed them.
    */
-  async startSetup(userId: string): Promise<{ challengeId: string; methods: TwoFactorMethod[] }> {
-    const challengeId = await this.open(userId, null, LIMITS.setupToken.lifetimeMs);
+  async startSetup(
+    userId: string,
+    openedBy: typeof TEMPORARY_ACCESS | null = null,
+  ): Promise<{ challengeId: string; methods: TwoFactorMethod[] }> {
+    const challengeId = await this.open(userId, openedBy, LIMITS.setupToken.lifetimeMs);
     return { challengeId, methods: [...this.factors.names].sort() };
+  }
+
+  /**
+   * H3: whether a setup token's sign-in was opened by a temporary access code, which sets up a
+   * new method beside the ones the user lost (other setup tokens are for users without one).
+   */
+  openedByTemporaryCode(challengeId: string): Promise<boolean> {
+    return this.challenges.exists({
+      where: { id: challengeId, method: TEMPORARY_ACCESS, completedAt: IsNull() },
+    });
   }
 
   /** Whether a setup token's sign-in is still waiting for its first method. */
@@ -121,7 +155,8 @@ export class ChallengesService {
   }
 
   /**
-   * Checks one answer against the challenge's method (or a recovery code). The answer's form is
+   * Checks one answer against the challenge's method, or against `instead` (a recovery code, or a
+   * temporary access code at a login). The answer's form is
    * the factor's to validate (400, nothing counted). The attempt is taken on the challenge (B1)
    * and on the user's lockout counter (B2) before the answer is checked, each by a conditional
    * UPDATE, so parallel answers never get more checks than the limits (B6). Once an attempt is
@@ -132,13 +167,11 @@ export class ChallengesService {
     user: User,
     challengeId: string,
     answer: ChallengeAnswer,
-    withRecoveryCode: boolean,
+    instead: 'recovery' | 'temporary' | undefined,
     client: ClientInfo,
   ): Promise<Verdict> {
     const challenge = await this.findOpen(user.id, challengeId);
-    const factor = this.factors.factor(
-      withRecoveryCode ? this.factors.recovery.name : (challenge.method ?? ''),
-    );
+    const factor = this.factors.factor(instead ?? challenge.method ?? '');
     const checked = await validateBody(factor.answerType, answer);
     const audit = (type: AuditEventType) =>
       this.audit.record({ type, user, factor: factor.name, client });
@@ -164,7 +197,8 @@ export class ChallengesService {
     // A parallel request with another right code already passed this challenge.
     if (!(await this.complete(challengeId))) return { refusal: invalidCode() };
     await audit('two_factor.succeeded');
-    if (factor !== this.factors.recovery) await this.preferences.recordUse(user.id, factor.name);
+    // Only a method is remembered as the one to ask first (not a recovery or temporary code).
+    if (this.factors.find(factor.name)) await this.preferences.recordUse(user.id, factor.name);
     return { accepted: factor.name };
   }
 

@@ -4,8 +4,8 @@ import { METHOD_NAME_MAX } from 'src/two-factor/second-factor';
 
 /**
  * A pending sign-in, between a correct password and a session: a challenge token stands for
- * one (`method`: the factor asked for), and so does a setup token (`method` null), so that
- * either mints one session at most.
+ * one (`method`: the factor asked for), and so does a setup token (`method` null, or
+ * `temporary` when a temporary access code opened it), so that either mints one session at most.
  */
 @Entity('login_challenges')
 export class LoginChallenge extends UuidEntity {

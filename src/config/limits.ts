@@ -15,6 +15,16 @@ export const LIMITS = {
   trustedDevice: { lifetimeMs: 30 * DAY },
   /** The admin panel's own session; the product session it holds may end sooner. */
   panelSession: { lifetimeMs: 8 * HOUR },
+  /** H1: a platform support person's session ends within 8 hours, whatever SESSION_MAX_AGE says. */
+  platformSession: { lifetimeMs: 8 * HOUR },
+  /** H2: a step-up proof (a second factor just given) lasts 5 minutes. */
+  stepUp: { lifetimeMs: 5 * MINUTE },
+  /** H3: a temporary access code lasts an hour. */
+  temporaryAccessCode: { lifetimeMs: HOUR },
+  /** H4: a support request waiting for an account administrator's approval lasts a day. */
+  supportRequest: { lifetimeMs: DAY },
+  /** H2: actions one support person may take in a chained hour. */
+  supportActions: { max: 30, windowMs: HOUR },
   /** B2: wrong second-factor codes per user, across challenges and factors. */
   secondFactorFailures: { max: 10, windowMs: 15 * MINUTE },
   /** P6: wrong current passwords per user at the routes that re-check it. */

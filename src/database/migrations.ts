@@ -9,6 +9,7 @@ import { AttemptReservations1795870000000 } from './migrations/mariadb/179587000
 import { LongerMethodNames1795875000000 } from './migrations/mariadb/1795875000000-LongerMethodNames';
 import { Passkeys1795880000000 } from './migrations/mariadb/1795880000000-Passkeys';
 import { PasswordlessSignIn1795890000000 } from './migrations/mariadb/1795890000000-PasswordlessSignIn';
+import { SupportDesk1795900000000 } from './migrations/mariadb/1795900000000-SupportDesk';
 import { UserStatus1795920000000 } from './migrations/mariadb/1795920000000-UserStatus';
 import { AuditByType1795921000000 } from './migrations/mariadb/1795921000000-AuditByType';
 import { UserLocale1795930000000 } from './migrations/mariadb/1795930000000-UserLocale';
@@ -26,6 +27,7 @@ export const MARIADB_MIGRATIONS = [
   LongerMethodNames1795875000000,
   Passkeys1795880000000,
   PasswordlessSignIn1795890000000,
+  SupportDesk1795900000000,
   UserStatus1795920000000,
   AuditByType1795921000000,
   UserLocale1795930000000,

@@ -9,7 +9,7 @@ import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { isLanguage } from 'src/common/languages';
-import { MAIL_TEMPLATES, METHOD_NAMES, type RenderedMail } from './mail.templates';
+import { MAIL_TEMPLATES, METHOD_NAMES, SUPPORT_WORDS, type RenderedMail } from './mail.templates';
 
 /** Who a mail goes to, and in which language (a user's `locale`). */
 export interface Recipient {
@@ -27,6 +27,17 @@ type Write = (templates: (typeof MAIL_TEMPLATES)['en']) => RenderedMail;
 
 function methodName({ locale }: Recipient, method: MailMethod): string {
   return (isLanguage(locale) ? METHOD_NAMES[locale][method.name] : undefined) ?? method.label;
+}
+
+/** What a support action's notice says: what was asked, for whom, how it stands, and why. */
+export interface SupportActionNotice {
+  /** `temporary_code`, `reset`, `end_sessions`: each recipient reads it in their language. */
+  action: string;
+  userEmail: string;
+  /** `done`, `pending`, `approved` or `refused`. */
+  outcome: string;
+  reason: string;
+  ticket: string;
 }
 
 /** Decides what each mail says; MailModule's transport only carries it. */
@@ -70,6 +81,25 @@ export class MailService {
 
   sendRecoveryCodeUsed(to: Recipient, remaining: number): Promise<void> {
     return this.notice(to, (mail) => mail.recoveryCodeUsed({ ...this.branding(), remaining }));
+  }
+
+  sendTemporaryCodeUsed(to: Recipient): Promise<void> {
+    return this.notice(to, (mail) => mail.temporaryCodeUsed(this.branding()));
+  }
+
+  /** H4: one notice per recipient, each in their language; never the code. */
+  async sendSupportAction(to: Recipient[], notice: SupportActionNotice): Promise<void> {
+    for (const recipient of to) {
+      const words = SUPPORT_WORDS[isLanguage(recipient.locale) ? recipient.locale : 'en'];
+      await this.notice(recipient, (mail) =>
+        mail.supportAction({
+          ...this.branding(),
+          ...notice,
+          action: words.actions[notice.action],
+          outcome: words.outcomes[notice.outcome],
+        }),
+      );
+    }
   }
 
   private branding() {

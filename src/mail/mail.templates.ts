@@ -121,6 +121,35 @@ ${IF_NOT_YOU_EN}`,
     html: `<p>A recovery code was used to sign in to your account. Recovery codes left: <strong>{{remaining}}</strong>.</p>
 <p>${IF_NOT_YOU_EN}</p>`,
   }),
+
+  temporaryCodeUsed: template<object>('en', {
+    subject: 'a temporary access code was used',
+    text: `A temporary access code from our support team was used to sign in to your account. The next step was to set up a new two-factor method.
+
+If this wasn't you, change your password and contact your administrator or our support team.`,
+    html: `<p>A temporary access code from our support team was used to sign in to your account. The next step was to set up a new two-factor method.</p>
+<p>If this wasn't you, change your password and contact your administrator or our support team.</p>`,
+  }),
+
+  /** H4: to the user and the account's administrators; carries the reason, never a code. */
+  supportAction: template<{
+    action: string;
+    userEmail: string;
+    outcome: string;
+    reason: string;
+    ticket: string;
+  }>('en', {
+    subject: 'support: {{action}}',
+    text: `Our support team asked to {{action}} for {{userEmail}}: {{outcome}}.
+
+Reason given: {{reason}}
+Ticket: {{ticket}}
+
+If you did not ask for help, tell your administrator.`,
+    html: `<p>Our support team asked to <strong>{{action}}</strong> for {{userEmail}}: {{outcome}}.</p>
+<p>Reason given: {{reason}}<br>Ticket: {{ticket}}</p>
+<p>If you did not ask for help, tell your administrator.</p>`,
+  }),
 };
 
 const IF_NOT_YOU_FR =
@@ -203,6 +232,34 @@ ${IF_NOT_YOU_FR}`,
     html: `<p>Un code de récupération a servi à vous connecter. Codes de récupération restants : <strong>{{remaining}}</strong>.</p>
 <p>${IF_NOT_YOU_FR}</p>`,
   }),
+
+  temporaryCodeUsed: template<object>('fr', {
+    subject: "un code d'accès temporaire a été utilisé",
+    text: `Un code d'accès temporaire de notre équipe d'assistance a servi à vous connecter. L'étape suivante était de configurer une nouvelle méthode de connexion en deux étapes.
+
+Si ce n'était pas vous, changez votre mot de passe et contactez votre administrateur ou notre équipe d'assistance.`,
+    html: `<p>Un code d'accès temporaire de notre équipe d'assistance a servi à vous connecter. L'étape suivante était de configurer une nouvelle méthode de connexion en deux étapes.</p>
+<p>Si ce n'était pas vous, changez votre mot de passe et contactez votre administrateur ou notre équipe d'assistance.</p>`,
+  }),
+
+  supportAction: template<{
+    action: string;
+    userEmail: string;
+    outcome: string;
+    reason: string;
+    ticket: string;
+  }>('fr', {
+    subject: 'assistance : {{action}}',
+    text: `Notre équipe d'assistance a demandé de {{action}} pour {{userEmail}} : {{outcome}}.
+
+Motif donné : {{reason}}
+Ticket : {{ticket}}
+
+Si vous n'avez pas demandé d'aide, prévenez votre administrateur.`,
+    html: `<p>Notre équipe d'assistance a demandé de <strong>{{action}}</strong> pour {{userEmail}} : {{outcome}}.</p>
+<p>Motif donné : {{reason}}<br>Ticket : {{ticket}}</p>
+<p>Si vous n'avez pas demandé d'aide, prévenez votre administrateur.</p>`,
+  }),
 };
 
 /** Each message in each language: the recipient's language picks the set. */
@@ -219,5 +276,40 @@ export const METHOD_NAMES: Record<Language, Record<string, string>> = {
     email: 'codes par courriel',
     passkey: "clé d'accès ou clé de sécurité",
     recovery: 'code de récupération',
+  },
+};
+
+/** H4: a support action and where it stands, as a support notice names them. */
+export const SUPPORT_WORDS: Record<
+  Language,
+  { actions: Record<string, string>; outcomes: Record<string, string> }
+> = {
+  en: {
+    actions: {
+      lookup: 'look up two-factor status',
+      temporary_code: 'issue a temporary access code',
+      reset: 'reset two-factor authentication',
+      end_sessions: 'end every session and remembered device',
+    },
+    outcomes: {
+      done: 'done',
+      pending: "waiting for an administrator's approval",
+      approved: 'approved by an administrator',
+      refused: 'refused by an administrator',
+    },
+  },
+  fr: {
+    actions: {
+      lookup: "consulter l'état de la connexion en deux étapes",
+      temporary_code: "délivrer un code d'accès temporaire",
+      reset: "réinitialiser l'authentification à deux facteurs",
+      end_sessions: 'mettre fin à toutes les sessions et aux appareils mémorisés',
+    },
+    outcomes: {
+      done: 'fait',
+      pending: "en attente de l'approbation d'un administrateur",
+      approved: 'approuvé par un administrateur',
+      refused: 'refusé par un administrateur',
+    },
   },
 };

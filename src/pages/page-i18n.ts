@@ -30,6 +30,9 @@ const en = {
   'code.other': 'Answer with your {method}.',
   'code.label': 'Verification code',
   'code.recoveryLabel': 'Recovery code',
+  'code.temporary':
+    'Enter the temporary access code our support team gave you. It works once, within an hour; you will then set up a new method.',
+  'code.temporaryLabel': 'Temporary access code',
   'code.remember': "Don't ask me again on this device",
   'code.rememberHint': 'For 30 days, on a computer only you use.',
   'code.submit': 'Verify',
@@ -46,6 +49,7 @@ const en = {
   'method.totp': 'Authenticator app',
   'method.email': 'Email authentication',
   'method.recovery': 'A recovery code',
+  'method.temporary': 'A temporary access code from support',
   'method.passkey': 'Passkey or security key',
 
   'setup.title': 'Set up two-factor authentication',
@@ -185,6 +189,9 @@ const en = {
   'help.lastQ': 'Why can I not turn off my last method?',
   'help.lastA':
     'Your account administrators made two-factor authentication mandatory. Set up another method first, or ask an administrator.',
+  'help.supportQ': 'None of my account administrators can help',
+  'help.supportA':
+    'Contact a member of our technical support team. Once they have checked who you are, they can give you a temporary access code, valid for one hour: sign in with your password, choose "Use another authentication method", enter the code, and set up a new method. Your account administrators are told, and may have to approve it first.',
   'help.back': 'Back to sign-in',
 
   'notice.signedOut': 'You are signed out.',
@@ -252,6 +259,9 @@ const fr: Record<MessageKey, string> = {
   'code.other': 'Répondez avec votre méthode : {method}.',
   'code.label': 'Code de vérification',
   'code.recoveryLabel': 'Code de récupération',
+  'code.temporary':
+    "Saisissez le code d'accès temporaire donné par notre équipe d'assistance. Il fonctionne une fois, pendant une heure ; vous configurerez ensuite une nouvelle méthode.",
+  'code.temporaryLabel': "Code d'accès temporaire",
   'code.remember': 'Ne plus me demander sur cet appareil',
   'code.rememberHint': 'Pendant 30 jours, sur un ordinateur dont vous êtes le seul utilisateur.',
   'code.submit': 'Vérifier',
@@ -268,6 +278,7 @@ const fr: Record<MessageKey, string> = {
   'method.totp': "Application d'authentification",
   'method.email': 'Authentification par courriel',
   'method.recovery': 'Un code de récupération',
+  'method.temporary': "Un code d'accès temporaire de l'assistance",
   'method.passkey': "Clé d'accès ou clé de sécurité",
 
   'setup.title': "Configurer l'authentification à deux facteurs",
@@ -410,6 +421,9 @@ const fr: Record<MessageKey, string> = {
   'help.lastQ': 'Pourquoi ne puis-je pas désactiver ma dernière méthode ?',
   'help.lastA':
     "Les administrateurs de votre compte ont rendu l'authentification à deux facteurs obligatoire. Configurez d'abord une autre méthode, ou adressez-vous à un administrateur.",
+  'help.supportQ': "Aucun administrateur de mon compte ne peut m'aider",
+  'help.supportA':
+    "Contactez un membre de notre équipe d'assistance technique. Après avoir vérifié votre identité, il peut vous donner un code d'accès temporaire, valable une heure : connectez-vous avec votre mot de passe, choisissez « Utiliser une autre méthode d'authentification », saisissez le code, puis configurez une nouvelle méthode. Les administrateurs de votre compte en sont informés, et peuvent devoir l'approuver d'abord.",
   'help.back': 'Retour à la connexion',
 
   'notice.signedOut': 'Vous êtes déconnecté.',

@@ -19,6 +19,8 @@ export type SignInStep =
       options?: Record<string, unknown>;
       /** "A recovery code" was chosen under "Use another authentication method". */
       recovery?: boolean;
+      /** "A temporary access code from support" was chosen there instead (H3). */
+      temporary?: boolean;
     }
   | { kind: 'setup'; sealedToken: string };
 

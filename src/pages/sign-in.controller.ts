@@ -133,8 +133,8 @@ export class SignInController {
     if (step?.kind !== 'challenge') return response.redirect(HOME);
     this.renderer.render(request, response, 'methods', {
       titleKey: 'methods.title',
-      methods: [...step.methods, 'recovery'].filter(
-        (method) => method !== (step.recovery ? 'recovery' : step.method),
+      methods: [...step.methods, 'recovery', 'temporary'].filter(
+        (method) => method !== promptOf(step),
       ),
     });
   }
@@ -210,7 +210,7 @@ export class SignInController {
     step: Challenge,
     error?: PageError,
   ): void {
-    const prompt = step.recovery ? 'recovery' : step.method;
+    const prompt = promptOf(step);
     const passkey = prompt === PasskeyService.method && step.options !== undefined;
     this.renderer.render(request, response, 'code', {
       titleKey: 'code.title',
@@ -223,9 +223,14 @@ export class SignInController {
       hint: step.hint,
       passkeyOptions: passkey ? JSON.stringify(step.options) : undefined,
       scripts: passkey ? PASSKEY_SCRIPT_PATHS : undefined,
-      codeLabel: step.recovery ? 'code.recoveryLabel' : 'code.label',
-      numeric: !step.recovery,
-      canResend: !step.recovery && step.method === 'email',
+      codeLabel:
+        prompt === 'recovery'
+          ? 'code.recoveryLabel'
+          : prompt === 'temporary'
+            ? 'code.temporaryLabel'
+            : 'code.label',
+      numeric: prompt === step.method,
+      canResend: prompt === 'email',
     });
   }
 
@@ -271,4 +276,11 @@ export class SignInController {
     const state = pageState(request);
     return state.access || state.step?.kind === 'setup' ? SIGNED_IN_HOME : HOME;
   }
+}
+
+/** What the code step asks for: the method, or a recovery or temporary code standing in for it. */
+function promptOf(step: Challenge): string {
+  if (step.recovery) return 'recovery';
+  if (step.temporary) return 'temporary';
+  return step.method;
 }

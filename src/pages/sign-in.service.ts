@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from 'src/access/principal';
 import { TokensService } from 'src/access/tokens.service';
 import { AccessService } from 'src/auth/access.service';
+import { TemporaryCodeVerifyDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
 import { ChallengesService } from 'src/auth/challenges.service';
 import { PasskeySignInService } from 'src/auth/passkey-sign-in.service';
@@ -63,13 +64,24 @@ export class PageSignInService {
     if (principal) await this.users.setLocale(principal.userId, language);
   }
 
-  /** Answers the trusted-device token when the user asked to be remembered here. */
+  /**
+   * Answers the trusted-device token when the user asked to be remembered here. A temporary
+   * access code leads to the setup of a new method instead of a session (H3).
+   */
   async verify(
     state: PageState,
     step: Challenge,
     form: ChallengeCodeForm,
     client: ClientInfo,
   ): Promise<string | undefined> {
+    if (step.temporary) {
+      const temporary = await validateBody(TemporaryCodeVerifyDto, {
+        challengeToken: this.crypto.decrypt(step.sealedToken),
+        code: form.code,
+      });
+      this.follow(state, await this.auth.verifyTemporaryCode(temporary, client));
+      return undefined;
+    }
     const input = await validateBody(VerifyChallengeDto, {
       challengeToken: this.crypto.decrypt(step.sealedToken),
       ...(form.response === undefined
@@ -104,10 +116,11 @@ export class PageSignInService {
    * a recovery code asks nothing.
    */
   async switchMethod(step: Challenge, method: string): Promise<Challenge> {
-    if (method === 'recovery') return { ...step, recovery: true };
+    if (method === 'recovery') return { ...step, recovery: true, temporary: false };
+    if (method === 'temporary') return { ...step, recovery: false, temporary: true };
     const switched = await this.auth.switchMethod(this.crypto.decrypt(step.sealedToken), method);
     const { hint, options } = switched.challenge ?? {};
-    return { ...step, method: switched.method, hint, options, recovery: false };
+    return { ...step, method: switched.method, hint, options, recovery: false, temporary: false };
   }
 
   resend(step: Challenge): Promise<void> {

@@ -18,6 +18,10 @@ export class AccountPolicy {
   @Column({ type: 'boolean', default: true })
   passwordlessSignIn!: boolean;
 
+  /** H4: platform support's actions wait for one of the account's administrators ("four eyes"). */
+  @Column({ type: 'boolean', default: false })
+  supportApprovalRequired!: boolean;
+
   @Column({ ...UUID_COLUMN, nullable: true })
   updatedBy!: string | null;
 

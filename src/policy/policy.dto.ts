@@ -14,6 +14,15 @@ export class UpdatePolicyDto {
   @IsOptional()
   @IsBoolean()
   passwordlessSignIn?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Whether platform support’s actions on this account’s users wait for an administrator’s approval ' +
+      '("four eyes"); unchanged when left out (off by default).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  supportApprovalRequired?: boolean;
 }
 
 export class PolicyDto {
@@ -24,6 +33,12 @@ export class PolicyDto {
     description: 'Whether a passkey alone may sign in (`POST /api/auth/passkey/verify`).',
   })
   passwordlessSignIn!: boolean;
+
+  @ApiProperty({
+    description:
+      'Whether platform support’s actions wait for an administrator’s approval (`/api/admin/support-requests`).',
+  })
+  supportApprovalRequired!: boolean;
 
   @ApiProperty({
     type: String,

@@ -28,10 +28,12 @@ export class PolicyService {
     const [policy] = await sqlRows<{
       twoFactorRequired: number | boolean;
       passwordlessSignIn: number | boolean;
+      supportApprovalRequired: number | boolean;
     }>(
       this.policies.manager,
       // Every login without a method asks, so the statement is hand-written (database/sql.ts).
-      'SELECT twoFactorRequired, passwordlessSignIn FROM account_policies WHERE accountId = ?',
+      `SELECT twoFactorRequired, passwordlessSignIn, supportApprovalRequired
+        FROM account_policies WHERE accountId = ?`,
       [accountId],
     );
     const twoFactorRequired = !!policy?.twoFactorRequired;
@@ -40,6 +42,7 @@ export class PolicyService {
     return {
       twoFactorRequired,
       passwordlessSignIn: policy ? !!policy.passwordlessSignIn : true,
+      supportApprovalRequired: !!policy?.supportApprovalRequired,
       mandatoryFrom,
       enforced: twoFactorRequired || platformMandatory,
     };
@@ -49,31 +52,48 @@ export class PolicyService {
     return (await this.get(accountId)).enforced;
   }
 
-  /** `passwordlessSignIn` left out keeps its value. */
+  /** H4: whether support's actions on this account wait for an administrator's approval. */
+  async requiresSupportApproval(accountId: string): Promise<boolean> {
+    return (await this.get(accountId)).supportApprovalRequired;
+  }
+
+  /** The switches left out keep their values. */
   async update(
     admin: Principal,
-    change: { twoFactorRequired: boolean; passwordlessSignIn?: boolean },
+    change: {
+      twoFactorRequired: boolean;
+      passwordlessSignIn?: boolean;
+      supportApprovalRequired?: boolean;
+    },
     client: ClientInfo,
   ): Promise<PolicyDto> {
     const { twoFactorRequired } = change;
-    const passwordlessSignIn =
-      change.passwordlessSignIn ?? (await this.get(admin.accountId)).passwordlessSignIn;
+    const current = await this.get(admin.accountId);
+    const passwordlessSignIn = change.passwordlessSignIn ?? current.passwordlessSignIn;
+    const supportApprovalRequired =
+      change.supportApprovalRequired ?? current.supportApprovalRequired;
     await this.policies.upsert(
       {
         accountId: admin.accountId,
         twoFactorRequired,
         passwordlessSignIn,
+        supportApprovalRequired,
         updatedBy: admin.userId,
       },
       ['accountId'],
     );
+    // The switches this change named, as before (`twoFactorRequired` always).
+    const named = [`twoFactorRequired=${twoFactorRequired}`];
+    if (change.passwordlessSignIn !== undefined) {
+      named.push(`passwordlessSignIn=${passwordlessSignIn}`);
+    }
+    if (change.supportApprovalRequired !== undefined) {
+      named.push(`supportApprovalRequired=${supportApprovalRequired}`);
+    }
     await this.audit.record({
       type: 'policy.changed',
       user: { id: admin.userId, accountId: admin.accountId },
-      detail:
-        change.passwordlessSignIn === undefined
-          ? `twoFactorRequired=${twoFactorRequired}`
-          : `twoFactorRequired=${twoFactorRequired} passwordlessSignIn=${passwordlessSignIn}`,
+      detail: named.join(' '),
       client,
     });
     return this.get(admin.accountId);

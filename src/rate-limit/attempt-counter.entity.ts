@@ -6,11 +6,12 @@ export const COUNTER_SCOPES = [
   'password_recheck',
   'setup_mail',
   'setup_address',
+  'support_action',
 ] as const;
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
 /**
- * Per-subject counters (B2, P6, E7): one row per scope and user. `attempts` counts decided
+ * Per-subject counters (B2, P6, E7, H2): one row per scope and user. `attempts` counts decided
  * attempts in the chained window; `pending` counts those reserved and not yet decided.
  */
 @Entity('attempt_counters')

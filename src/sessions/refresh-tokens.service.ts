@@ -8,7 +8,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { sqlAffected, sqlDate, sqlRows } from 'src/database/sql';
 import type { AccessClaims } from 'src/access/tokens.service';
-import type { Role } from 'src/access/principal';
+import type { PlatformRole, Role } from 'src/access/principal';
 import type { User } from 'src/users/user.entity';
 import { RefreshToken, type SessionOrigin } from './refresh-token.entity';
 
@@ -26,6 +26,7 @@ export interface SessionUser {
   id: string;
   accountId: string;
   role: Role;
+  platformRole: PlatformRole | null;
   email: string;
   name: string;
   accountName: string;
@@ -44,7 +45,7 @@ const FAMILY_REVOKED = `EXISTS (SELECT 1 FROM refresh_tokens r
  * Every authenticated request runs this, so it is one statement: the user (still active, same
  * session version) with its account, if its session is neither revoked nor past its end.
  */
-const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.email, u.name, a.name AS accountName
+const RESUME_SQL = `SELECT u.id, u.accountId, u.role, u.platformRole, u.email, u.name, a.name AS accountName
   FROM users u INNER JOIN accounts a ON a.id = u.accountId
   WHERE u.id = ? AND u.disabledAt IS NULL AND u.sessionVersion = ?
     AND EXISTS (SELECT 1 FROM refresh_tokens t

@@ -4,6 +4,7 @@ import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { Clock } from 'src/common/clock';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { LIMITS } from 'src/config/limits';
 import type { User } from 'src/users/user.entity';
 import { toMeDto } from 'src/users/users.dto';
 import { UsersService } from 'src/users/users.service';
@@ -27,10 +28,17 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A new session; `user` must come with its account (UsersService.findWithAccount / findByEmail). */
+  /**
+   * A new session; `user` must come with its account (UsersService.findWithAccount / findByEmail).
+   * A platform support person's lasts 8 hours at most (H1).
+   */
   async start(user: User, origin: SessionOrigin, deviceId?: string): Promise<SessionDto> {
     const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + this.config.sessionMaxAgeSeconds * 1000);
+    const maxAgeMs = this.config.sessionMaxAgeSeconds * 1000;
+    const lifetimeMs = user.platformRole
+      ? Math.min(maxAgeMs, LIMITS.platformSession.lifetimeMs)
+      : maxAgeMs;
+    const expiresAt = new Date(now.getTime() + lifetimeMs);
     await this.users.recordSignIn(user.id, now);
     return this.mint(user, { sessionId: randomUUID(), origin, deviceId, expiresAt });
   }

@@ -7,6 +7,7 @@ import { EmailFactorService } from './email/email-factor.service';
 import { PasskeyFactorService } from './passkey/passkey-factor.service';
 import { RecoveryCodesService } from './recovery/recovery-codes.service';
 import { METHOD_NAME_PATTERN, type SecondFactor, type SecondFactorMethod } from './second-factor';
+import { TemporaryAccessCodesService } from './temporary/temporary-access-codes.service';
 import { TotpFactorService } from './totp/totp-factor.service';
 
 /**
@@ -39,13 +40,20 @@ export const EXTRA_FACTORS = Symbol('EXTRA_FACTORS');
 
 const METHOD_INSTANCES = Symbol('METHOD_INSTANCES');
 
-/** Keys of `GET /api/me/two-factor` beside the methods', and recovery codes' own name. */
-const RESERVED_NAMES = ['required', 'lastUsedMethod', 'recoveryCodes', RecoveryCodesService.method];
+/** Keys of `GET /api/me/two-factor` beside the methods', and the stand-ins' own names. */
+const RESERVED_NAMES = [
+  'required',
+  'lastUsedMethod',
+  'recoveryCodes',
+  RecoveryCodesService.method,
+  TemporaryAccessCodesService.method,
+];
 
 /** Registers the methods' services with Nest, in the order above, then any extra ones. */
 export const FACTOR_PROVIDERS = [
   ...METHOD_FACTORS,
   RecoveryCodesService,
+  TemporaryAccessCodesService,
   {
     provide: METHOD_INSTANCES,
     inject: [...METHOD_FACTORS, { token: EXTRA_FACTORS, optional: true }],
@@ -72,6 +80,7 @@ export class FactorRegistry {
   constructor(
     @Inject(METHOD_INSTANCES) private readonly installed: readonly SecondFactorMethod[],
     readonly recovery: RecoveryCodesService,
+    readonly temporary: TemporaryAccessCodesService,
   ) {
     this.methods = installed.filter((method) => method.offered !== false);
     const names = installed.map((method) => method.name);
@@ -104,9 +113,11 @@ export class FactorRegistry {
     return this.methods.find((method) => method.name === name);
   }
 
-  /** What can pass a challenge: a method, or recovery codes standing in for one. */
+  /** What can pass a challenge: a method, or recovery codes or a temporary code standing in for one. */
   factor(name: string): SecondFactor {
-    return name === this.recovery.name ? this.recovery : this.method(name);
+    if (name === this.recovery.name) return this.recovery;
+    if (name === this.temporary.name) return this.temporary;
+    return this.method(name);
   }
 
   labelOf(name: string): string {
@@ -121,8 +132,10 @@ export class FactorRegistry {
     return this.installed.filter((_, index) => enabled[index]).map((method) => method.name);
   }
 
-  /** Every method and recovery code of the user, gone in the caller's transaction. */
+  /** Every method, recovery code and temporary code of the user, gone in the caller's transaction. */
   async removeAll(manager: EntityManager, userId: string): Promise<void> {
-    for (const factor of [...this.installed, this.recovery]) await factor.remove(manager, userId);
+    for (const factor of [...this.installed, this.recovery, this.temporary]) {
+      await factor.remove(manager, userId);
+    }
   }
 }

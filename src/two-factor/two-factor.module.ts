@@ -17,6 +17,7 @@ import { MethodPreference } from './method-preference.entity';
 import { MethodPreferenceService } from './method-preference.service';
 import { PasskeyModule } from './passkey/passkey.module';
 import { RecoveryCode } from './recovery/recovery-code.entity';
+import { TemporaryAccessCode } from './temporary/temporary-access-code.entity';
 import { TotpFactor } from './totp/totp-factor.entity';
 import { TotpService } from './totp/totp.service';
 import { TwoFactorService } from './two-factor.service';
@@ -34,6 +35,7 @@ export class ExtraFactorsModule {}
       OneTimeCode,
       MethodPreference,
       RecoveryCode,
+      TemporaryAccessCode,
     ]),
     UsersModule,
     MailModule,

@@ -7,7 +7,7 @@ import {
   ManyToOne,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Role } from 'src/access/principal';
+import type { PlatformRole, Role } from 'src/access/principal';
 import type { Language } from 'src/common/languages';
 import { UUID_COLUMN, UuidEntity } from 'src/database/uuid-entity';
 
@@ -49,6 +49,10 @@ export class User extends UuidEntity {
 
   @Column({ type: 'varchar', length: 16 })
   role!: Role;
+
+  /** H1: support staff above accounts; set only by the operator's CLI, never over HTTP. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  platformRole!: PlatformRole | null;
 
   /**
    * Set while an administrator has disabled the user: every way in refuses them as it refuses a

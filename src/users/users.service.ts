@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, In, Repository, type EntityManager } from 'typeorm';
+import { Brackets, In, IsNull, Repository, type EntityManager } from 'typeorm';
 import { AppException } from 'src/common/errors/app.exception';
 import { sqlAffected, sqlDate, sqlRows } from 'src/database/sql';
 import { Transactions } from 'src/database/transactions';
 import { isUniqueViolation } from 'src/database/unique-violation';
 import { ErrorCode } from 'src/common/errors/error-code';
+import type { PlatformRole } from 'src/access/principal';
 import type { Language } from 'src/common/languages';
 import { normalizeEmail } from './email';
 import { PasswordService } from './password.service';
@@ -22,7 +23,7 @@ export interface UserQuery {
 
 /** What every sign-in reads (login, verify, refresh): hand-written, as database/sql.ts explains. */
 const WITH_ACCOUNT_SQL = `SELECT u.id, u.accountId, u.email, u.name, u.passwordHash, u.role,
-  u.disabledAt, u.lastSignInAt, u.sessionVersion, u.twoFactorMethods, u.locale, u.createdAt,
+  u.platformRole, u.disabledAt, u.lastSignInAt, u.sessionVersion, u.twoFactorMethods, u.locale, u.createdAt,
   u.updatedAt, a.name AS accountName
   FROM users u INNER JOIN accounts a ON a.id = u.accountId`;
 
@@ -33,6 +34,7 @@ interface UserRow {
   name: string;
   passwordHash: string;
   role: User['role'];
+  platformRole: User['platformRole'];
   disabledAt: Date | string | null;
   lastSignInAt: Date | string | null;
   sessionVersion: number;
@@ -78,6 +80,7 @@ export class UsersService {
       name: row.name,
       passwordHash: row.passwordHash,
       role: row.role,
+      platformRole: row.platformRole ?? null,
       disabledAt: row.disabledAt === null ? null : sqlDate(row.disabledAt),
       lastSignInAt: row.lastSignInAt === null ? null : sqlDate(row.lastSignInAt),
       sessionVersion: row.sessionVersion,
@@ -317,6 +320,23 @@ export class UsersService {
   async bumpSessionVersion(userId: string): Promise<number> {
     await this.users.increment({ id: userId }, 'sessionVersion', 1);
     return (await this.users.findOneByOrFail({ id: userId })).sessionVersion;
+  }
+
+  /**
+   * H1: grants (or, with null, revokes) a platform role. Like any role change it ends the user's
+   * sessions (S4), so the next sign-in carries the new rules (second factor, 8-hour session).
+   */
+  async setPlatformRole(userId: string, platformRole: PlatformRole | null): Promise<void> {
+    await this.users.update({ id: userId }, { platformRole });
+    await this.bumpSessionVersion(userId);
+  }
+
+  /** Where (and in which language) an account's active administrators are told of its events. */
+  adminRecipients(accountId: string): Promise<Pick<User, 'email' | 'locale'>[]> {
+    return this.users.find({
+      select: { email: true, locale: true },
+      where: { accountId, role: 'admin', disabledAt: IsNull() },
+    });
   }
 
   async changePassword(userId: string, newPassword: string): Promise<void> {
