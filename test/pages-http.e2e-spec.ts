@@ -299,6 +299,31 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       await locked.browser.get('/account/security').expect(302);
     });
   });
+
+  it('I4, I5: a body whose Content-Encoding does not decompress (gzip, deflate, br) is a 400, never a 500, and signs no one in', async () => {
+    const { user } = await userWithMethods(t, ['totp']);
+    const browser = request.agent(t.app.getHttpServer());
+    const token = csrfOf((await browser.get('/').expect(200)).text);
+    const form = `_csrf=${token}&email=${encodeURIComponent(user.email)}&password=${user.password}`;
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const refused = await browser
+        .post('/sign-in')
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .set('Content-Encoding', encoding)
+        .send(form);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+      const api = await t.http
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send(JSON.stringify({ email: user.email, password: user.password }));
+      expect(api.status).toBe(400);
+    }
+    // Still at the password: nothing moved on.
+    expect((await browser.get('/').expect(200)).text).toContain('name="password"');
+    expect(t.logs.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
 });
 
 describe('Pages with a brand from configuration (BRAND_*)', () => {
