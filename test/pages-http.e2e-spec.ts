@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { WebSession } from 'src/sessions/web-session.entity';
 import { UsersService } from 'src/users/users.service';
-import type { Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { createAccountWithUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import { csrfOf, signedInAtPages } from './support/pages';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -298,6 +299,32 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       expect(refused.text).toContain('Two-factor sign-in is locked until');
       await locked.browser.get('/account/security').expect(302);
     });
+  });
+
+  it('I3, R1: new recovery codes refused to a user without a method write nothing, not even the user row', async () => {
+    const user = await createAccountWithUser(t, 'member');
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get('/').expect(200);
+    await browser
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+      .expect(303)
+      .expect('Location', '/account/security');
+    const page = await browser.get('/account/security/recovery-codes').expect(200);
+    // A time the request cannot produce, so any write to the row shows.
+    const dataSource = t.app.get(DataSource);
+    await dataSource.query(`UPDATE users SET updatedAt = '2000-01-01 00:00:00' WHERE id = ?`, [
+      user.id,
+    ]);
+    const before = await dataSource.query(`SELECT * FROM users WHERE id = ?`, [user.id]);
+    const refused = await browser
+      .post('/account/security/recovery-codes')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), password: user.password })
+      .expect(409);
+    expect(refused.text).toContain('That method is not available for your account.');
+    expect(await dataSource.query(`SELECT * FROM users WHERE id = ?`, [user.id])).toEqual(before);
   });
 
   it('I4, I5: a body whose Content-Encoding does not decompress (gzip, deflate, br) is a 400, never a 500, and signs no one in', async () => {
