@@ -522,6 +522,14 @@ describe('Fuzzing every route of the pages (I5, U2)', () => {
         if (sentOwnFirst) browser.cookie = sessionCookieOf(response) ?? browser.cookie;
 
         expect(response.status).toBeLessThan(500);
+        // U2: a form posted without this session's token (none, twice, altered, in the query,
+        // another value) goes nowhere: a 403 page, or a refusal before any route ran.
+        if (sample.routed[0].method === 'post' && sample.csrf.kind !== 'valid') {
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          if (/^text\/html/.test(response.headers['content-type'] ?? '')) {
+            expect(response.status).toBe(403);
+          }
+        }
         if (response.status >= 300 && response.status < 400) {
           expect(response.headers.location).toMatch(/^\/(?![/\\])/);
         }
