@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import request, { type Response } from 'supertest';
+import { DataSource } from 'typeorm';
 import { createUser, type TestUser } from './support/factories';
 import { hostileString, percentEncode, snapshot } from './support/fuzz';
 import { totpCode } from './support/independent-totp';
@@ -31,7 +32,8 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/' },
   { method: 'head', path: '/' },
   { method: 'post', path: '/sign-in', fields: ['email', 'password'] },
-  { method: 'post', path: '/sign-in/code', fields: ['code', 'remember'] },
+  { method: 'post', path: '/sign-in/passwordless', fields: ['response'] },
+  { method: 'post', path: '/sign-in/code', fields: ['code', 'response', 'remember'] },
   { method: 'get', path: '/sign-in/methods' },
   { method: 'post', path: '/sign-in/method', fields: ['method'] },
   { method: 'post', path: '/sign-in/resend' },
@@ -43,10 +45,18 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/account/security/methods/{method}/setup' },
   { method: 'post', path: '/account/security/methods/{method}', fields: ['password', 'email'] },
   { method: 'get', path: '/account/security/methods/{method}/confirm' },
-  { method: 'post', path: '/account/security/methods/{method}/confirm', fields: ['code'] },
+  {
+    method: 'post',
+    path: '/account/security/methods/{method}/confirm',
+    fields: ['code', 'response', 'name'],
+  },
   { method: 'post', path: '/account/security/methods/{method}/resend' },
   { method: 'get', path: '/account/security/methods/{method}/remove' },
   { method: 'post', path: '/account/security/methods/{method}/remove', fields: ['password'] },
+  { method: 'get', path: '/account/security/passkeys/{id}/rename' },
+  { method: 'post', path: '/account/security/passkeys/{id}/rename', fields: ['name'] },
+  { method: 'get', path: '/account/security/passkeys/{id}/remove' },
+  { method: 'post', path: '/account/security/passkeys/{id}/remove', fields: ['password'] },
   { method: 'get', path: '/account/security/recovery-codes' },
   { method: 'post', path: '/account/security/recovery-codes', fields: ['password'] },
   { method: 'get', path: '/account/security/recovery-codes.txt' },
@@ -74,6 +84,7 @@ const FIELD_NAMES = [
   'currentPassword',
   'newPassword',
   'name',
+  'response',
 ];
 const ODD_FIELD_NAMES = [
   '__proto__',
@@ -259,6 +270,17 @@ describe('Fuzzing every route of the pages (I5, U2)', () => {
     method: METHODS,
     language: ['fr', 'en', 'de'],
     back: ['/account/security', '//evil.example', '/help'],
+    name: ['My key', ' ', '\u202Ekey'],
+    // A passkey's answer as the pages' script posts it: JSON, or something claiming to be.
+    response: [
+      '{}',
+      'null',
+      '[]',
+      '{"id":"AAAA","rawId":"AAAA","type":"public-key","response":{},"clientExtensionResults":{}}',
+      '{"__proto__":{"id":"x"},"constructor":1}',
+      `{"id":"${'A'.repeat(20_000)}"}`,
+      '{"a":' + '['.repeat(2_000),
+    ],
   };
   const valueFor = (name: string) =>
     fc.oneof(
@@ -427,6 +449,7 @@ describe('Fuzzing every route of the pages (I5, U2)', () => {
       { weight: 2, arbitrary: segment(fc.uuid()) },
     ),
     asset: segment(fc.constantFrom('asset', 'logo.000000000000.png', 'pages.css')),
+    assetIndex: fc.nat(),
     query,
     csrf: csrfChoice,
     headers,
@@ -439,7 +462,10 @@ describe('Fuzzing every route of the pages (I5, U2)', () => {
     let path = route.path
       .replace('{method}', sample.method)
       .replace('{id}', sample.id === 'device' ? (browser.deviceId ?? 'device') : sample.id)
-      .replace('{asset}', sample.asset === 'asset' ? assets[0] : sample.asset);
+      .replace(
+        '{asset}',
+        sample.asset === 'asset' ? assets[sample.assetIndex % assets.length] : sample.asset,
+      );
     if (header.upperCase) path = anyCase(path);
     if (header.trailingSlash) path = `${path}/`.replace('//', '/');
     const search = Object.entries(sample.query).map(
@@ -572,12 +598,18 @@ type Payload =
   | { kind: 'empty' };
 
 /**
- * The product's data as a refusal must leave it, but for the attempt counters a wrong code
- * rightly moves (B1, B2: a refused code counts).
+ * The product's data as a refusal must leave it (the passkeys too), but for the attempt counters
+ * a wrong code rightly moves (B1, B2: a refused code counts).
  */
 async function decided(t: TestApp): Promise<unknown[]> {
+  const passkeys = await t.app
+    .get(DataSource)
+    .query<unknown>('SELECT * FROM passkey_credentials ORDER BY 1');
   const tables = (await snapshot(t)) as Record<string, unknown>[][];
-  return tables.map((rows) => rows.map(({ failedAttempts: _counted, ...row }) => row));
+  return [
+    ...tables.map((rows) => rows.map(({ failedAttempts: _counted, ...row }) => row)),
+    passkeys,
+  ];
 }
 
 /** Every other letter upper case: Express routes it as it routes the lower-case path. */
