@@ -301,6 +301,38 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     });
   });
 
+  it('I4, I5: a passkey answer holding a prototype key (`constructor`, `__proto__`) is a 400 page, never a 500, and adds no passkey', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    const setup = await browser.get('/account/security/methods/passkey/setup').expect(200);
+    await browser
+      .post('/account/security/methods/passkey')
+      .type('form')
+      .send({ _csrf: csrfOf(setup.text), password: user.password })
+      .expect(303);
+    const confirm = await browser.get('/account/security/methods/passkey/confirm').expect(200);
+    const anonymous = request.agent(t.app.getHttpServer());
+    for (const answer of ['{"id":"x","constructor":1}', '{"response":{"__proto__":{"a":1}}}']) {
+      const home = await anonymous.get('/').expect(200);
+      const added = await browser
+        .post('/account/security/methods/passkey/confirm')
+        .type('form')
+        .send({ _csrf: csrfOf(confirm.text), response: answer });
+      expect(added.status).toBe(400);
+      expect(added.headers['content-type']).toMatch(/text\/html/);
+      const signIn = await anonymous
+        .post('/sign-in/passwordless')
+        .type('form')
+        .send({ _csrf: csrfOf(home.text), response: answer });
+      expect(signIn.status).toBe(400);
+    }
+    const passkeys = await t.app
+      .get(DataSource)
+      .query<unknown[]>('SELECT id FROM passkey_credentials WHERE userId = ?', [user.id]);
+    expect(passkeys).toEqual([]);
+    expect(t.logs.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
   it('I3, R1: new recovery codes refused to a user without a method write nothing, not even the user row', async () => {
     const user = await createAccountWithUser(t, 'member');
     const browser = request.agent(t.app.getHttpServer());

@@ -72,7 +72,8 @@ const refuseHostileShapes: RequestHandler = (request, _response, next) => {
   next(problem === undefined ? undefined : new AppException(ErrorCode.VALIDATION_FAILED, problem));
 };
 
-function hostileShape(root: unknown): string | undefined {
+/** What makes a parsed value hostile (too deep, a prototype key anywhere), or undefined. */
+export function hostileShape(root: unknown): string | undefined {
   const pending: [value: unknown, path: string, depth: number][] = [[root, '', 0]];
   while (pending.length > 0) {
     const [value, path, depth] = pending.pop()!;
