@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { WebSession } from 'src/sessions/web-session.entity';
 import { UsersService } from 'src/users/users.service';
-import type { Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { createAccountWithUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
 import { csrfOf, signedInAtPages } from './support/pages';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -298,6 +299,89 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       expect(refused.text).toContain('Two-factor sign-in is locked until');
       await locked.browser.get('/account/security').expect(302);
     });
+  });
+
+  it('I4, I5: a passkey answer holding a prototype key (`constructor`, `__proto__`) is a 400 page, never a 500, and adds no passkey', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const browser = await signedIn(user, secret);
+    const setup = await browser.get('/account/security/methods/passkey/setup').expect(200);
+    await browser
+      .post('/account/security/methods/passkey')
+      .type('form')
+      .send({ _csrf: csrfOf(setup.text), password: user.password })
+      .expect(303);
+    const confirm = await browser.get('/account/security/methods/passkey/confirm').expect(200);
+    const anonymous = request.agent(t.app.getHttpServer());
+    for (const answer of ['{"id":"x","constructor":1}', '{"response":{"__proto__":{"a":1}}}']) {
+      const home = await anonymous.get('/').expect(200);
+      const added = await browser
+        .post('/account/security/methods/passkey/confirm')
+        .type('form')
+        .send({ _csrf: csrfOf(confirm.text), response: answer });
+      expect(added.status).toBe(400);
+      expect(added.headers['content-type']).toMatch(/text\/html/);
+      const signIn = await anonymous
+        .post('/sign-in/passwordless')
+        .type('form')
+        .send({ _csrf: csrfOf(home.text), response: answer });
+      expect(signIn.status).toBe(400);
+    }
+    const passkeys = await t.app
+      .get(DataSource)
+      .query<unknown[]>('SELECT id FROM passkey_credentials WHERE userId = ?', [user.id]);
+    expect(passkeys).toEqual([]);
+    expect(t.logs.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
+  it('I3, R1: new recovery codes refused to a user without a method write nothing, not even the user row', async () => {
+    const user = await createAccountWithUser(t, 'member');
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get('/').expect(200);
+    await browser
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: user.email, password: user.password })
+      .expect(303)
+      .expect('Location', '/account/security');
+    const page = await browser.get('/account/security/recovery-codes').expect(200);
+    // A time the request cannot produce, so any write to the row shows.
+    const dataSource = t.app.get(DataSource);
+    await dataSource.query(`UPDATE users SET updatedAt = '2000-01-01 00:00:00' WHERE id = ?`, [
+      user.id,
+    ]);
+    const before = await dataSource.query(`SELECT * FROM users WHERE id = ?`, [user.id]);
+    const refused = await browser
+      .post('/account/security/recovery-codes')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), password: user.password })
+      .expect(409);
+    expect(refused.text).toContain('That method is not available for your account.');
+    expect(await dataSource.query(`SELECT * FROM users WHERE id = ?`, [user.id])).toEqual(before);
+  });
+
+  it('I4, I5: a body whose Content-Encoding does not decompress (gzip, deflate, br) is a 400, never a 500, and signs no one in', async () => {
+    const { user } = await userWithMethods(t, ['totp']);
+    const browser = request.agent(t.app.getHttpServer());
+    const token = csrfOf((await browser.get('/').expect(200)).text);
+    const form = `_csrf=${token}&email=${encodeURIComponent(user.email)}&password=${user.password}`;
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const refused = await browser
+        .post('/sign-in')
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .set('Content-Encoding', encoding)
+        .send(form);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+      const api = await t.http
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send(JSON.stringify({ email: user.email, password: user.password }));
+      expect(api.status).toBe(400);
+    }
+    // Still at the password: nothing moved on.
+    expect((await browser.get('/').expect(200)).text).toContain('name="password"');
+    expect(t.logs.lines.filter((line) => line.startsWith('error'))).toEqual([]);
   });
 });
 

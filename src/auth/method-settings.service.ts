@@ -80,17 +80,17 @@ export class MethodSettingsService {
   ): Promise<RecoveryCodesDto> {
     const user = await this.gate.pass(caller, password, client);
     const codes = await this.twoFactor.changeMethods(user.id, {
-      apply: (manager, before) =>
-        before.length === 0
-          ? Promise.resolve(null)
-          : this.factors.recovery.regenerate(manager, user.id),
+      // Refused inside the transaction, so the refusal writes nothing (I3), not even the user row.
+      apply: (manager, before) => {
+        if (before.length === 0) {
+          throw new AppException(
+            ErrorCode.METHOD_NOT_ENABLED,
+            'Set up a two-factor method before recovery codes',
+          );
+        }
+        return this.factors.recovery.regenerate(manager, user.id);
+      },
     });
-    if (!codes) {
-      throw new AppException(
-        ErrorCode.METHOD_NOT_ENABLED,
-        'Set up a two-factor method before recovery codes',
-      );
-    }
     return { codes };
   }
 

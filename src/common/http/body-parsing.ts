@@ -24,16 +24,26 @@ const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
   ],
 };
 
+const UNREADABLE_BODY = 'The request body could not be read as its Content-Encoding says';
+
 /**
  * Our own parsers instead of Nest's, so their errors reach the exception filter with their
  * meaning intact (Nest turns a JSON syntax error into a bare 400).
  */
 export function bodyParsers(): (RequestHandler | ErrorRequestHandler)[] {
   const explainParserError: ErrorRequestHandler = (error: unknown, _request, _response, next) => {
-    const type =
-      typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+    const { type, status } =
+      typeof error === 'object' && error !== null
+        ? (error as { type?: unknown; status?: unknown })
+        : {};
     const known = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
-    next(known ? new AppException(known[0], known[1]) : error);
+    if (known) return next(new AppException(known[0], known[1]));
+    // Labelled by its status only: a body whose Content-Encoding (gzip, deflate, br) does not
+    // decompress is the client's fault too (I4), not a 500.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return next(new AppException(ErrorCode.VALIDATION_FAILED, UNREADABLE_BODY));
+    }
+    next(error);
   };
   return [
     express.json({ limit: BODY_LIMIT }),
@@ -62,7 +72,8 @@ const refuseHostileShapes: RequestHandler = (request, _response, next) => {
   next(problem === undefined ? undefined : new AppException(ErrorCode.VALIDATION_FAILED, problem));
 };
 
-function hostileShape(root: unknown): string | undefined {
+/** What makes a parsed value hostile (too deep, a prototype key anywhere), or undefined. */
+export function hostileShape(root: unknown): string | undefined {
   const pending: [value: unknown, path: string, depth: number][] = [[root, '', 0]];
   while (pending.length > 0) {
     const [value, path, depth] = pending.pop()!;
