@@ -16,7 +16,8 @@ import { nextTotpStep, signInWithApp, userWithMethods } from './support/two-fact
  * Accept-Language headers. No answer is a 5xx and nothing logs an error; every refusal is a 4xx
  * page (or a redirect to one of ours) and changes nothing: no method turned on, no session opened.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
+// PAGES_FUZZ_RUNS sizes this run alone (CI samples fewer on MariaDB than the API's FUZZ_RUNS).
+const RUNS = Number(process.env.PAGES_FUZZ_RUNS ?? process.env.FUZZ_RUNS ?? 600);
 
 type State = 'anonymous' | 'challenge' | 'signedIn' | 'setup';
 type Method = 'get' | 'head' | 'post';
