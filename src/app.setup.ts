@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { RequestHandler } from 'express';
 import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { documentMethodRoutes, methodRouteModels } from './auth/two-factor-routes.openapi';
 import { ErrorBodyDto } from './common/errors/error-body.dto';
@@ -8,10 +9,15 @@ import { answerClientErrors, limitSlowClients } from './common/http/client-error
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
+import { AppLogger } from './logging/app-logger';
+import { REQUEST_LOGGING } from './logging/logging.module';
 import { FactorRegistry } from './two-factor/factor-registry';
 
 /** Everything main.ts and the end-to-end tests share, so tests drive the app as it runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(AppLogger));
+  // First, so every later layer (and the admin panel, placed right after it) logs with the request's id.
+  app.use(app.get<RequestHandler>(REQUEST_LOGGING));
   // The pages for people who sign in (src/pages) sit outside /api.
   app.setGlobalPrefix('api', {
     exclude: [

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FirstStartService } from './accounts/first-start.service';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { ConfigError, loadConfig, LOG_LEVELS, type AppConfig } from './config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { checkDatabaseReachable } from './database/database-reachability';
 
 async function main(): Promise<void> {
@@ -22,12 +22,8 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, { adminPanel: true }),
-    {
-      bodyParser: false,
-      logger: new StartupLogger({
-        logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
-      }),
-    },
+    // Held until configureApp hands Nest the app's logger (src/logging).
+    { bodyParser: false, bufferLogs: true },
   );
   configureApp(app, config);
   stopGracefullyOn(app, ['SIGTERM', 'SIGINT']);
@@ -100,20 +96,6 @@ function printWelcome(url: string, firstStart: FirstStartService): void {
       .filter(Boolean)
       .join('\n'),
   );
-}
-
-/** Nest's start-up chatter (a line per module and route) moves to debug; the banner says what matters. */
-class StartupLogger extends ConsoleLogger {
-  private static readonly STARTUP_CONTEXTS = new Set([
-    'InstanceLoader',
-    'RoutesResolver',
-    'RouterExplorer',
-  ]);
-
-  override log(message: unknown, context?: string): void {
-    if (context && StartupLogger.STARTUP_CONTEXTS.has(context)) super.debug(message, context);
-    else super.log(message, context);
-  }
 }
 
 function fail(message: string): void {

@@ -39,8 +39,8 @@ export class AuditService {
     await sqlAffected(
       this.events.manager,
       `INSERT INTO audit_events
-        (id, type, accountId, userId, actorId, factor, detail, reason, ticket, ip, userAgent, createdAt)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        (id, type, accountId, userId, actorId, factor, detail, reason, ticket, ip, userAgent, requestId, createdAt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         randomUUID(),
         record.type,
@@ -53,6 +53,7 @@ export class AuditService {
         record.ticket ?? null,
         record.client?.ip ?? null,
         record.client?.userAgent ?? null,
+        record.client?.requestId ?? null,
         this.clock.now(),
       ],
     );
@@ -139,6 +140,7 @@ function toAuditEventDto(event: AuditEvent): AuditEventDto {
     ticket: event.ticket,
     ip: event.ip,
     userAgent: event.userAgent,
+    requestId: event.requestId,
     createdAt: event.createdAt.toISOString(),
   };
 }
