@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
+    if (error instanceof ConfigError) return fail(...error.problems);
     throw error;
   }
   const unreachable = await checkDatabaseReachable(config.database);
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     { bodyParser: false, bufferLogs: true },
   );
   configureApp(app, config);
+  for (const warning of config.unsafeOverrides) new Logger('Config').warn(warning);
   stopGracefullyOn(app, ['SIGTERM', 'SIGINT']);
   await app.listen(config.port);
   printWelcome(await app.getUrl(), app.get(FirstStartService));
@@ -98,8 +99,9 @@ function printWelcome(url: string, firstStart: FirstStartService): void {
   );
 }
 
-function fail(message: string): void {
-  process.stderr.write(`gatekeeper: ${message}\n`);
+/** One line per problem, no stack trace: what an operator reads in a crash-looping container. */
+function fail(...problems: string[]): void {
+  for (const problem of problems) process.stderr.write(`gatekeeper: ${problem}\n`);
   process.exitCode = 1;
 }
 
