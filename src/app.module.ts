@@ -14,6 +14,7 @@ import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PagesModule } from './pages/pages.module';
 import { PolicyModule } from './policy/policy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -23,7 +24,7 @@ import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
 /**
- * The whole product, by layer: foundation (config, logging, common, database, audit, mail, rate limits,
+ * The whole product, by layer: foundation (config, logging, metrics, common, database, audit, mail, rate limits,
  * access), domain (accounts, users, sessions, devices, policy), two-factor, auth, and the
  * leaves: the admin API, health, the pages for people who sign in, the support desk, and the admin panel. Configuration is loaded once by the caller and passed in. The AdminJS panel is
  * opt-in because loading it needs ESM (`node --experimental-vm-modules` under Jest).
@@ -39,6 +40,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config, options.logDestination),
+        MetricsModule,
         CommonModule,
         DatabaseModule,
         AuditModule,

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { RequestHandler } from 'express';
+import type { Application, RequestHandler } from 'express';
 import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { documentMethodRoutes, methodRouteModels } from './auth/two-factor-routes.openapi';
 import { ErrorBodyDto } from './common/errors/error-body.dto';
@@ -11,13 +11,19 @@ import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
 import { AppLogger } from './logging/app-logger';
 import { REQUEST_LOGGING } from './logging/logging.module';
+import { MetricsService } from './metrics/metrics.service';
 import { FactorRegistry } from './two-factor/factor-registry';
 
 /** Everything main.ts and the end-to-end tests share, so tests drive the app as it runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(AppLogger));
-  // First, so every later layer (and the admin panel, placed right after it) logs with the request's id.
-  app.use(app.get<RequestHandler>(REQUEST_LOGGING));
+  // First, so every later layer (and the admin panel, placed right after them) logs with the
+  // request's id and is timed.
+  const metrics = app.get(MetricsService);
+  app.use(app.get<RequestHandler>(REQUEST_LOGGING), metrics.observeRequests);
+  // Off the public API unless a token guards it (METRICS_TOKEN); METRICS_PORT serves it apart.
+  if (config.metricsToken)
+    (app.getHttpAdapter().getInstance() as Application).get('/metrics', metrics.serve);
   // The pages for people who sign in (src/pages) sit outside /api.
   app.setGlobalPrefix('api', {
     exclude: [

@@ -46,6 +46,10 @@ export interface AppConfig {
   twoFactorMandatoryFrom?: Date;
   /** The most detailed log level printed; `debug` adds the route map at start. */
   logLevel: LogLevelName;
+  /** METRICS_PORT: /metrics on a port of its own, off the public API. */
+  metricsPort?: number;
+  /** METRICS_TOKEN: the bearer token /metrics requires (on the app's port, and on METRICS_PORT). */
+  metricsToken?: string;
   /** Production refusals overridden on purpose: each is logged as a warning at every start. */
   unsafeOverrides: string[];
 }
@@ -146,6 +150,17 @@ export function loadConfig(givenEnv: Env = process.env): AppConfig {
     }
   }
 
+  const metricsPort = blankToUndefined(env.METRICS_PORT)
+    ? parseInteger(env.METRICS_PORT, 0, 0, 65535, 'METRICS_PORT', problems)
+    : undefined;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    problems.push('METRICS_PORT must differ from PORT');
+  }
+  const metricsToken = blankToUndefined(env.METRICS_TOKEN);
+  if (metricsToken && metricsToken.length < 32) {
+    problems.push('METRICS_TOKEN must be at least 32 characters, e.g. openssl rand -hex 32');
+  }
+
   const logLevel = (blankToUndefined(env.LOG_LEVEL) ?? 'log') as LogLevelName;
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -190,6 +205,8 @@ export function loadConfig(givenEnv: Env = process.env): AppConfig {
       adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     twoFactorMandatoryFrom,
     logLevel,
+    metricsPort,
+    metricsToken,
     unsafeOverrides,
   };
 }
