@@ -244,7 +244,7 @@ const OVERRIDES = {
   weakAdminPassword: {
     variable: 'ALLOW_WEAK_ADMIN_PASSWORD',
     refusal:
-      'ADMIN_PASSWORD is a placeholder or shorter than 12 characters: choose another, or leave it unset to have one generated (set ALLOW_WEAK_ADMIN_PASSWORD=true to accept it)',
+      'ADMIN_PASSWORD is a placeholder or shorter than 12 characters: choose a longer one (set ALLOW_WEAK_ADMIN_PASSWORD=true to accept it)',
     warning: 'ALLOW_WEAK_ADMIN_PASSWORD=true: the first administrator may have a weak password',
   },
   httpPublicUrl: {
