@@ -1,8 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Application, RequestHandler } from 'express';
-import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { documentMethodRoutes, methodRouteModels } from './auth/two-factor-routes.openapi';
 import { ErrorBodyDto } from './common/errors/error-body.dto';
+import { documentErrors } from './common/errors/openapi-errors';
 import helmet from 'helmet';
 import { bodyParsers } from './common/http/body-parsing';
 import { answerClientErrors, limitSlowClients } from './common/http/client-errors';
@@ -69,15 +70,16 @@ function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
     },
   );
   documentMethodRoutes(document, methods);
-  // Every operation can fail, and always in the same shape.
-  const errorResponse = {
-    description: 'Any error: branch on `code`.',
-    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } },
-  };
-  for (const path of Object.values(document.paths)) {
-    for (const operation of [path.get, path.post, path.put, path.delete, path.patch]) {
-      if (operation) operation.responses.default = errorResponse;
-    }
-  }
+  documentErrors(document);
+  // In the order a client meets them.
+  document.tags = [
+    { name: 'auth', description: 'Signing in: password, second factor, passkeys; sessions.' },
+    { name: 'me', description: "The signed-in user's profile, second factors and devices." },
+    {
+      name: 'admin',
+      description: "An administrator's view of their account: users, policy, audit.",
+    },
+    { name: 'health', description: 'For load balancers and orchestrators.' },
+  ];
   return document;
 }

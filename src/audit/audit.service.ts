@@ -59,11 +59,11 @@ export class AuditService {
         this.clock.now(),
       ],
     );
-    this.count(record);
+    this.countInMetrics(record);
   }
 
   /** The sign-in counters follow the audit trail, so a dashboard and the trail never disagree. */
-  private count({ type, factor }: AuditRecord): void {
+  private countInMetrics({ type, factor }: AuditRecord): void {
     const { logins, secondFactors, lockouts, recoveryCodesUsed, adminResets } = this.metrics;
     const method = factor ?? 'unknown';
     switch (type) {
