@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+// Before anything requires `http`: the instrumentation must wrap it first (only when configured).
+import { startTracing } from './tracing/tracing';
+const tracing = startTracing();
 import type { Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -45,6 +48,7 @@ function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]
       new Logger('Gatekeeper').log(`${signal}: shutting down`);
       drain(server, () => active)
         .then(() => app.close())
+        .then(() => tracing?.shutdown())
         .then(
           () => process.exit(0),
           (error: unknown) => {
