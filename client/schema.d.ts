@@ -1167,7 +1167,10 @@ export interface operations {
   login: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The user's mails from now on are written in the first of `en`, `fr` it names; without one, they stay as they were (English at first). */
+        'Accept-Language'?: string;
+      };
       path?: never;
       cookie?: never;
     };
