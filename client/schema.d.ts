@@ -433,6 +433,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/admin/users/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Disable a user
+     * @description Ends all the user's sessions at once; from then on every way in (password, refresh, passkey, the panel) refuses them with the answer a wrong password gets (401 INVALID_CREDENTIALS, or INVALID_REFRESH_TOKEN at refresh). Their methods and data stay. Audited as `user.disabled`; disabling a disabled user changes nothing. 403 FORBIDDEN for the caller themself, 403 SECOND_FACTOR_REQUIRED unless the administrator signed in with a second factor; another account's user is 404.
+     */
+    post: operations['disableUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/users/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enable a disabled user again
+     * @description The user may sign in again; the sessions that disabling ended stay ended. Audited as `user.enabled`; enabling an enabled user changes nothing. Another account's user is 404.
+     */
+    post: operations['enableUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/admin/users/{id}/two-factor/reset': {
     parameters: {
       query?: never;
@@ -776,7 +816,18 @@ export interface components {
       name: string;
       /** @enum {string} */
       role: 'admin' | 'member';
+      /** @description False while the user is disabled (`disabledAt` is set). */
       active: boolean;
+      /**
+       * Format: date-time
+       * @description When an administrator disabled the user; null while they may sign in.
+       */
+      disabledAt: string | null;
+      /**
+       * Format: date-time
+       * @description When the user last started a full session (any way in); null if never.
+       */
+      lastSignInAt: string | null;
       /** Format: date-time */
       createdAt: string;
       twoFactor: components['schemas']['TwoFactorSummaryDto'];
@@ -831,6 +882,8 @@ export interface components {
       | 'trusted_device.added'
       | 'trusted_device.removed'
       | 'policy.changed'
+      | 'user.disabled'
+      | 'user.enabled'
       | 'password.recheck_failed';
     AuditEventDto: {
       /** Format: uuid */
@@ -3077,6 +3130,162 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'] & {
             /** @enum {string} */
             code?: 'FORBIDDEN';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  disableUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdminUserDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  enableUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdminUserDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED';
           };
         };
       };
