@@ -633,10 +633,11 @@ export interface components {
       /** @description Lives 10 minutes; opens only verify, method and resend. */
       challengeToken: string;
       /**
-       * @description The method last used successfully.
+       * @description The method last used successfully; `recovery` when none of the user's methods can be asked now (one turned off by configuration): answer with a recovery code.
        * @enum {string}
        */
-      method: 'passkey' | 'totp' | 'email';
+      method: 'passkey' | 'totp' | 'email' | 'recovery';
+      /** @description The methods the user can answer with now. */
       methods: ('passkey' | 'totp' | 'email')[];
       /**
        * @description When `method` is email: the code was sent there. The same as `challenge.hint`.
