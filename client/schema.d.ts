@@ -89,6 +89,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/two-factor/temporary-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pass the second step with a temporary access code from support */
+    post: operations['verifyTemporaryCode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/step-up/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start giving your second factor again (step-up) */
+    post: operations['startStepUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/step-up': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer the step-up with your second factor */
+    post: operations['verifyStepUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/passkey/options': {
     parameters: {
       query?: never;
@@ -562,6 +613,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/support/users/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Find a user by exact email and see their two-factor status
+     * @description Never a full address, a secret, a code or a token. 404 NOT_FOUND for an unknown address. Audited in the user’s account with the reason and ticket; needs a step-up and counts like an action.
+     */
+    post: operations['lookupUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/support/users/{id}/temporary-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Issue a temporary access code
+     * @description The default remedy: a code shown once, valid an hour, single use, at this user’s second step only (`POST /api/auth/two-factor/temporary-code`); the user then sets up a new method. Needs a session that passed a second factor, `reason` (10+ characters), `ticket` and a `stepUpToken` from the last 5 minutes (403 STEP_UP_REQUIRED otherwise). Counts toward 30 support calls an hour (429 TOO_MANY_REQUESTS beyond). Plain `support` gets 403 FORBIDDEN on an account administrator or platform staff. Where the account requires approval, answers `status: "pending"`: carry it out once approved. The user and the account’s administrators are emailed; the account’s audit trail shows who, why and the ticket.
+     */
+    post: operations['issueTemporaryCode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/support/users/{id}/two-factor/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reset the user’s two-factor authentication
+     * @description The same reset as an account administrator’s. Needs a session that passed a second factor, `reason` (10+ characters), `ticket` and a `stepUpToken` from the last 5 minutes (403 STEP_UP_REQUIRED otherwise). Counts toward 30 support calls an hour (429 TOO_MANY_REQUESTS beyond). Plain `support` gets 403 FORBIDDEN on an account administrator or platform staff. Where the account requires approval, answers `status: "pending"`: carry it out once approved. The user and the account’s administrators are emailed; the account’s audit trail shows who, why and the ticket.
+     */
+    post: operations['resetUserTwoFactor'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/support/users/{id}/sessions/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End every session and remembered device of the user
+     * @description Needs a session that passed a second factor, `reason` (10+ characters), `ticket` and a `stepUpToken` from the last 5 minutes (403 STEP_UP_REQUIRED otherwise). Counts toward 30 support calls an hour (429 TOO_MANY_REQUESTS beyond). Plain `support` gets 403 FORBIDDEN on an account administrator or platform staff. Where the account requires approval, answers `status: "pending"`: carry it out once approved. The user and the account’s administrators are emailed; the account’s audit trail shows who, why and the ticket.
+     */
+    post: operations['endUserSessions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/support/requests/{id}/carry-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Carry out one of your requests an administrator approved
+     * @description Once, by the support person who asked, within 24 hours of asking: 409 SUPPORT_REQUEST_CLOSED when it is pending, refused, expired or done. Needs a step-up and counts like an action.
+     */
+    post: operations['carryOutSupportRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/support/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The platform’s trail of support actions, every account
+     * @description Newest first: who asked, about whom, why, under which ticket, and the outcome.
+     */
+    get: operations['listSupportRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/support-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Platform support’s requests and actions about this account’s users
+     * @description Newest first, the caller’s account only.
+     */
+    get: operations['listAccountSupportRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/support-requests/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a support request
+     * @description A pending request of the caller’s account, within 24 hours of being asked: decided once (409 SUPPORT_REQUEST_CLOSED when already decided or expired; another account’s is 404). Needs an administrator who passed a second factor. The user and the administrators are emailed.
+     */
+    post: operations['approveSupportRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/support-requests/{id}/refuse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Refuse a support request
+     * @description A pending request of the caller’s account, within 24 hours of being asked: decided once (409 SUPPORT_REQUEST_CLOSED when already decided or expired; another account’s is 404). Needs an administrator who passed a second factor. The user and the administrators are emailed.
+     */
+    post: operations['refuseSupportRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -690,6 +921,60 @@ export interface components {
        * @example Work laptop
        */
       deviceName?: string;
+    };
+    TemporaryCodeVerifyDto: {
+      /** @description From `POST /api/auth/login` when it answered `two_factor_required`. */
+      challengeToken: string;
+      /**
+       * @description The code a support person read out; dashes and case do not matter.
+       * @example K7QM-PZX4-RDT2
+       */
+      code: string;
+    };
+    StartStepUpDto: {
+      /**
+       * @description One of the caller’s methods in force.
+       * @enum {string}
+       */
+      method: 'passkey' | 'totp' | 'email';
+    };
+    StepUpStartedDto: {
+      /**
+       * Format: uuid
+       * @description Answer it at `POST /api/auth/step-up`.
+       */
+      stepUpId: string;
+      /** @enum {string} */
+      method: 'passkey' | 'totp' | 'email';
+      /** @description What the method needs shown or answered (a hint, WebAuthn request options). */
+      challenge?: components['schemas']['ChallengePromptDto'];
+    };
+    StepUpDto: {
+      /** Format: uuid */
+      stepUpId: string;
+      /**
+       * @description Set to `recovery` to answer with a recovery code instead.
+       * @enum {string}
+       */
+      method?: 'recovery';
+      /**
+       * @description A code, for the methods that use one.
+       * @example 123456
+       */
+      code?: string;
+      /** @description A WebAuthn assertion for `challenge.options`, for a passkey. */
+      response?: {
+        [key: string]: unknown;
+      };
+    };
+    StepUpProofDto: {
+      /** @description Proof of a second factor given just now in this session; support actions take it as `stepUpToken`. */
+      stepUpToken: string;
+      /**
+       * @description Seconds it stays valid.
+       * @example 300
+       */
+      expiresIn: number;
     };
     PasswordlessOptionsDto: {
       /** @description PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get(), without allowCredentials; valid 5 minutes, once. */
@@ -855,6 +1140,8 @@ export interface components {
       twoFactorRequired: boolean;
       /** @description Whether a passkey alone may sign in (`POST /api/auth/passkey/verify`). */
       passwordlessSignIn: boolean;
+      /** @description Whether platform support’s actions wait for an administrator’s approval (`/api/admin/support-requests`). */
+      supportApprovalRequired: boolean;
       /**
        * Format: date-time
        * @description TWO_FACTOR_MANDATORY_FROM: from then on 2FA is mandatory for every account, whatever its setting.
@@ -868,6 +1155,8 @@ export interface components {
       twoFactorRequired: boolean;
       /** @description Whether a passkey alone may sign in; unchanged when left out (on by default). */
       passwordlessSignIn?: boolean;
+      /** @description Whether platform support’s actions on this account’s users wait for an administrator’s approval ("four eyes"); unchanged when left out (off by default). */
+      supportApprovalRequired?: boolean;
     };
     /** @enum {string} */
     AuditEventType:
@@ -885,7 +1174,10 @@ export interface components {
       | 'policy.changed'
       | 'user.disabled'
       | 'user.enabled'
-      | 'password.recheck_failed';
+      | 'password.recheck_failed'
+      | 'support.action'
+      | 'platform_role.granted'
+      | 'platform_role.revoked';
     AuditEventDto: {
       /** Format: uuid */
       id: string;
@@ -897,7 +1189,7 @@ export interface components {
       userId: string | null;
       /**
        * Format: uuid
-       * @description Who acted: the user themself, or an administrator.
+       * @description Who acted: the user themself, an administrator, or a platform support person.
        */
       actorId: string | null;
       /**
@@ -907,6 +1199,13 @@ export interface components {
       factor: string | null;
       /** @description A non-secret detail: the device name, or the policy value set. */
       detail: string | null;
+      /** @description For a support action: the reason the support person gave. */
+      reason: string | null;
+      /**
+       * @description For a support action: its ticket reference.
+       * @example SUP-1234
+       */
+      ticket: string | null;
       /** @example 203.0.113.7 */
       ip: string | null;
       /** @example Mozilla/5.0 */
@@ -940,6 +1239,125 @@ export interface components {
       /** @enum {string} */
       status: 'ok';
     };
+    LookupUserDto: {
+      /**
+       * @description Why, in the support person’s words; the user and the administrators read it.
+       * @example Lost her phone; identity checked by a call-back to the number on file
+       */
+      reason: string;
+      /**
+       * @description The ticket this action answers.
+       * @example SUP-1234
+       */
+      ticket: string;
+      /** @description From `POST /api/auth/step-up`, within the last 5 minutes. */
+      stepUpToken: string;
+      /**
+       * @description The user’s exact sign-in address.
+       * @example ada@example.com
+       */
+      email: string;
+    };
+    SupportUserStatusDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example a•••@example.com */
+      maskedEmail: string;
+      name: string;
+      accountName: string;
+      /** @enum {string} */
+      role: 'admin' | 'member';
+      /** @description Whether the user is platform support staff. */
+      platformStaff: boolean;
+      /** @description Whether 2FA is mandatory for this user. */
+      twoFactorMandatory: boolean;
+      /**
+       * @example [
+       *       "authenticator app"
+       *     ]
+       */
+      methods: string[];
+      recoveryCodesRemaining: number;
+      trustedDevices: number;
+      /** @description Whether the second factor is locked after too many wrong codes. */
+      locked: boolean;
+      /** Format: date-time */
+      lockedUntil: string | null;
+      /** Format: date-time */
+      lastSignInAt: string | null;
+      /** @description Whether the caller’s role may act on this user. */
+      actionable: boolean;
+      /** @description Whether actions wait for an administrator’s approval. */
+      approvalRequired: boolean;
+    };
+    SupportActionDto: {
+      /**
+       * @description Why, in the support person’s words; the user and the administrators read it.
+       * @example Lost her phone; identity checked by a call-back to the number on file
+       */
+      reason: string;
+      /**
+       * @description The ticket this action answers.
+       * @example SUP-1234
+       */
+      ticket: string;
+      /** @description From `POST /api/auth/step-up`, within the last 5 minutes. */
+      stepUpToken: string;
+    };
+    SupportActionResultDto: {
+      /** Format: uuid */
+      requestId: string;
+      /**
+       * @description `pending`: waits for an account administrator; carry it out once approved.
+       * @enum {string}
+       */
+      status: 'done' | 'pending';
+      /**
+       * @description Shown this once: read it to the user. Works once, within the hour.
+       * @example K7QM-PZX4-RDT2
+       */
+      temporaryCode?: string;
+      /** Format: date-time */
+      expiresAt?: string;
+    };
+    StepUpTokenDto: {
+      /** @description From `POST /api/auth/step-up`, within the last 5 minutes. */
+      stepUpToken: string;
+    };
+    SupportRequestDto: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      action: 'lookup' | 'temporary_code' | 'reset' | 'end_sessions';
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'refused' | 'done' | 'expired';
+      /** Format: uuid */
+      supportUserId: string;
+      supportEmail: string;
+      /** Format: uuid */
+      targetUserId: string;
+      /** Format: uuid */
+      accountId: string;
+      reason: string;
+      ticket: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      expiresAt: string | null;
+      /** Format: uuid */
+      decidedBy: string | null;
+      /** Format: date-time */
+      decidedAt: string | null;
+      /** Format: date-time */
+      doneAt: string | null;
+    };
+    SupportRequestPageDto: {
+      /** @description All matching rows, not just this page. */
+      total: number;
+      page: number;
+      limit: number;
+      items: components['schemas']['SupportRequestDto'][];
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_FAILED'
@@ -969,6 +1387,8 @@ export interface components {
       | 'NOTHING_PENDING'
       | 'MAIL_UNAVAILABLE'
       | 'SECOND_FACTOR_REQUIRED'
+      | 'STEP_UP_REQUIRED'
+      | 'SUPPORT_REQUEST_CLOSED'
       | 'LAST_METHOD_REQUIRED'
       | 'DATABASE_UNAVAILABLE'
       | 'INTERNAL_ERROR';
@@ -1360,6 +1780,242 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'] & {
             /** @enum {string} */
             code?: 'TOO_MANY_REQUESTS' | 'TOO_MANY_ATTEMPTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  verifyTemporaryCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TemporaryCodeVerifyDto'];
+      };
+    };
+    responses: {
+      /** @description Passes the challenge with a temporary access code a support person gave: once, within its hour, for this user only. Answers a setup token: the user sets up a new method, whose confirmation answers the session. 401 INVALID_CODE or CHALLENGE_EXPIRED; 429 TOO_MANY_ATTEMPTS under the same limits as verify. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetupRequiredDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `INVALID_CODE`, `CHALLENGE_EXPIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'INVALID_CODE' | 'CHALLENGE_EXPIRED';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS`, `TOO_MANY_ATTEMPTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS' | 'TOO_MANY_ATTEMPTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  startStepUp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartStepUpDto'];
+      };
+    };
+    responses: {
+      /** @description Opens a step-up for one of the caller’s methods (an email code is sent, passkey options are answered). 409 METHOD_NOT_ENABLED for a method the caller does not have. Recovery codes need no start. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StepUpStartedDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `METHOD_NOT_ENABLED` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'METHOD_NOT_ENABLED';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description `MAIL_UNAVAILABLE` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'MAIL_UNAVAILABLE';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  verifyStepUp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StepUpDto'];
+      };
+    };
+    responses: {
+      /** @description A code (or `method: "recovery"` with a recovery code) or a passkey assertion for the step-up: answers a proof bound to this session, valid 5 minutes. Same limits and lockout as a login’s second step (401 INVALID_CODE, CHALLENGE_EXPIRED; 429 TOO_MANY_ATTEMPTS). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StepUpProofDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED`, `INVALID_CODE`, `CODE_ALREADY_USED`, `CHALLENGE_EXPIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?:
+              | 'UNAUTHENTICATED'
+              | 'TWO_FACTOR_REQUIRED'
+              | 'INVALID_CODE'
+              | 'CODE_ALREADY_USED'
+              | 'CHALLENGE_EXPIRED';
+          };
+        };
+      };
+      /** @description `TOO_MANY_ATTEMPTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_ATTEMPTS';
           };
         };
       };
@@ -3637,6 +4293,716 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['LivenessDto'];
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  lookupUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LookupUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportUserStatusDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED`, `STEP_UP_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED' | 'STEP_UP_REQUIRED';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  issueTemporaryCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SupportActionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportActionResultDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED`, `STEP_UP_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED' | 'STEP_UP_REQUIRED';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  resetUserTwoFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SupportActionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportActionResultDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED`, `STEP_UP_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED' | 'STEP_UP_REQUIRED';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  endUserSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SupportActionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportActionResultDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED`, `STEP_UP_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED' | 'STEP_UP_REQUIRED';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  carryOutSupportRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StepUpTokenDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportActionResultDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED`, `STEP_UP_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED' | 'STEP_UP_REQUIRED';
+          };
+        };
+      };
+      /** @description `NOT_FOUND` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description `SUPPORT_REQUEST_CLOSED` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'SUPPORT_REQUEST_CLOSED';
+          };
+        };
+      };
+      /** @description `TOO_MANY_REQUESTS` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  listSupportRequests: {
+    parameters: {
+      query?: {
+        page?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportRequestPageDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description `FORBIDDEN`, `SECOND_FACTOR_REQUIRED` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'FORBIDDEN' | 'SECOND_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  listAccountSupportRequests: {
+    parameters: {
+      query?: {
+        page?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportRequestPageDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  approveSupportRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportRequestDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
+        };
+      };
+      /** @description Any error: branch on `code`. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  refuseSupportRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportRequestDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_FAILED';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`, `TWO_FACTOR_REQUIRED` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TWO_FACTOR_REQUIRED';
+          };
         };
       };
       /** @description Any error: branch on `code`. */

@@ -79,6 +79,7 @@ function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
       name: 'admin',
       description: "An administrator's view of their account: users, policy, audit.",
     },
+    { name: 'support', description: "The platform's support desk, across accounts." },
     { name: 'health', description: 'For load balancers and orchestrators.' },
   ];
   return document;

@@ -138,6 +138,13 @@ export class AuthController {
   /** H3: a code from the support desk, at the second step of this user's sign-in only. */
   @Public()
   @RateLimit('verify')
+  @ApiDoc(
+    'Pass the second step with a temporary access code from support',
+    ErrorCode.INVALID_CODE,
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+    ErrorCode.TOO_MANY_REQUESTS,
+  )
   @Post('auth/two-factor/temporary-code')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -157,6 +164,12 @@ export class AuthController {
   /** H2: the first step of giving the second factor again inside a session. */
   @Authenticated()
   @RateLimit('method')
+  @ApiDoc(
+    'Start giving your second factor again (step-up)',
+    ErrorCode.METHOD_NOT_ENABLED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.MAIL_UNAVAILABLE,
+  )
   @Post('auth/step-up/start')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -174,6 +187,13 @@ export class AuthController {
 
   @Authenticated()
   @RateLimit('verify')
+  @ApiDoc(
+    'Answer the step-up with your second factor',
+    ErrorCode.INVALID_CODE,
+    ErrorCode.CODE_ALREADY_USED,
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+  )
   @Post('auth/step-up')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
