@@ -2,7 +2,7 @@
 /**
  * The layers of src/ (docs/architecture.md), lowest first. A module may import its own layer's
  * modules only where a rule below allows it, and the layers below; never a layer above.
- *   foundation: config, common, database, audit, mail, rate-limit, access
+ *   foundation: config, common, logging, metrics, tracing, database, audit, mail, rate-limit, access
  *   domain:     policy, users, accounts, sessions, devices
  *   two-factor, then auth, then the leaves: admin, admin-panel, health, pages, support
  * `npm run lint` runs it twice: per file, and with each module folder collapsed into one node,
@@ -32,13 +32,41 @@ module.exports = {
     },
     layer(
       ['config'],
-      ['common', 'database', 'audit', 'mail', 'rate-limit', 'access', ...FEATURES, ...LEAVES],
+      [
+        'common',
+        'logging',
+        'metrics',
+        'tracing',
+        'database',
+        'audit',
+        'mail',
+        'rate-limit',
+        'access',
+        ...FEATURES,
+        ...LEAVES,
+      ],
       'config reads the environment and depends on nothing',
     ),
     layer(
       ['common'],
-      ['database', 'audit', 'mail', 'rate-limit', 'access', ...FEATURES, ...LEAVES],
+      [
+        'logging',
+        'metrics',
+        'tracing',
+        'database',
+        'audit',
+        'mail',
+        'rate-limit',
+        'access',
+        ...FEATURES,
+        ...LEAVES,
+      ],
       'common holds the shared pieces every module may use',
+    ),
+    layer(
+      ['logging', 'metrics', 'tracing'],
+      ['database', 'audit', 'mail', 'rate-limit', 'access', ...FEATURES, ...LEAVES],
+      'logs, metrics and traces stand on config and common, so every module may write them',
     ),
     layer(
       ['database', 'mail', 'access'],

@@ -13,6 +13,8 @@ export default tseslint.config(
       'coverage/',
       'admin-bundle/',
       'screenshots/',
+      // Generated from openapi.json by `npm run openapi`.
+      'client/schema.d.ts',
       'eslint.config.mjs',
       '.dependency-cruiser.cjs',
     ],

@@ -1,4 +1,5 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { AccessModule } from './access/access.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
@@ -6,13 +7,14 @@ import { AdminPanelModule } from './admin-panel/admin-panel.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
-import { RequestLoggerMiddleware } from './common/http/request-logger.middleware';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PagesModule } from './pages/pages.module';
 import { PolicyModule } from './policy/policy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -22,18 +24,23 @@ import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
 /**
- * The whole product, by layer: foundation (config, common, database, audit, mail, rate limits,
+ * The whole product, by layer: foundation (config, logging, metrics, common, database, audit, mail, rate limits,
  * access), domain (accounts, users, sessions, devices, policy), two-factor, auth, and the
  * leaves: the admin API, health, the pages for people who sign in, the support desk, and the admin panel. Configuration is loaded once by the caller and passed in. The AdminJS panel is
  * opt-in because loading it needs ESM (`node --experimental-vm-modules` under Jest).
  */
 @Module({})
-export class AppModule implements NestModule {
-  static forRoot(config: AppConfig, options: { adminPanel?: boolean } = {}): DynamicModule {
+export class AppModule {
+  static forRoot(
+    config: AppConfig,
+    options: { adminPanel?: boolean; logDestination?: DestinationStream } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, options.logDestination),
+        MetricsModule,
         CommonModule,
         DatabaseModule,
         AuditModule,
@@ -54,9 +61,5 @@ export class AppModule implements NestModule {
         ...(options.adminPanel ? [AdminPanelModule.forRoot()] : []),
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestLoggerMiddleware).forRoutes('*path');
   }
 }

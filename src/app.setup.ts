@@ -1,17 +1,30 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Application, RequestHandler } from 'express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { documentMethodRoutes, methodRouteModels } from './auth/two-factor-routes.openapi';
 import { ErrorBodyDto } from './common/errors/error-body.dto';
+import { documentErrors } from './common/errors/openapi-errors';
 import helmet from 'helmet';
 import { bodyParsers } from './common/http/body-parsing';
 import { answerClientErrors, limitSlowClients } from './common/http/client-errors';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
+import { AppLogger } from './logging/app-logger';
+import { REQUEST_LOGGING } from './logging/logging.module';
+import { MetricsService } from './metrics/metrics.service';
 import { FactorRegistry } from './two-factor/factor-registry';
 
 /** Everything main.ts and the end-to-end tests share, so tests drive the app as it runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(AppLogger));
+  // First, so every later layer (and the admin panel, placed right after them) logs with the
+  // request's id and is timed.
+  const metrics = app.get(MetricsService);
+  app.use(app.get<RequestHandler>(REQUEST_LOGGING), metrics.observeRequests);
+  // Off the public API unless a token guards it (METRICS_TOKEN); METRICS_PORT serves it apart.
+  if (config.metricsToken)
+    (app.getHttpAdapter().getInstance() as Application).get('/metrics', metrics.serve);
   // The pages for people who sign in (src/pages) sit outside /api.
   app.setGlobalPrefix('api', {
     exclude: [
@@ -57,15 +70,17 @@ function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
     },
   );
   documentMethodRoutes(document, methods);
-  // Every operation can fail, and always in the same shape.
-  const errorResponse = {
-    description: 'Any error: branch on `code`.',
-    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } },
-  };
-  for (const path of Object.values(document.paths)) {
-    for (const operation of [path.get, path.post, path.put, path.delete, path.patch]) {
-      if (operation) operation.responses.default = errorResponse;
-    }
-  }
+  documentErrors(document);
+  // In the order a client meets them.
+  document.tags = [
+    { name: 'auth', description: 'Signing in: password, second factor, passkeys; sessions.' },
+    { name: 'me', description: "The signed-in user's profile, second factors and devices." },
+    {
+      name: 'admin',
+      description: "An administrator's view of their account: users, policy, audit.",
+    },
+    { name: 'support', description: "The platform's support desk, across accounts." },
+    { name: 'health', description: 'For load balancers and orchestrators.' },
+  ];
   return document;
 }

@@ -1,12 +1,15 @@
 import 'reflect-metadata';
+// Before anything requires `http`: the instrumentation must wrap it first (only when configured).
+import { startTracing } from './tracing/tracing';
+const tracing = startTracing();
 import type { Server, ServerResponse } from 'node:http';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FirstStartService } from './accounts/first-start.service';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { ConfigError, loadConfig, LOG_LEVELS, type AppConfig } from './config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { checkDatabaseReachable } from './database/database-reachability';
 
 async function main(): Promise<void> {
@@ -14,7 +17,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
+    if (error instanceof ConfigError) return fail(...error.problems);
     throw error;
   }
   const unreachable = await checkDatabaseReachable(config.database);
@@ -22,14 +25,11 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, { adminPanel: true }),
-    {
-      bodyParser: false,
-      logger: new StartupLogger({
-        logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
-      }),
-    },
+    // Held until configureApp hands Nest the app's logger (src/logging).
+    { bodyParser: false, bufferLogs: true },
   );
   configureApp(app, config);
+  for (const warning of config.unsafeOverrides) new Logger('Config').warn(warning);
   stopGracefullyOn(app, ['SIGTERM', 'SIGINT']);
   await app.listen(config.port);
   printWelcome(await app.getUrl(), app.get(FirstStartService));
@@ -48,6 +48,7 @@ function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]
       new Logger('Gatekeeper').log(`${signal}: shutting down`);
       drain(server, () => active)
         .then(() => app.close())
+        .then(() => tracing?.shutdown())
         .then(
           () => process.exit(0),
           (error: unknown) => {
@@ -102,22 +103,9 @@ function printWelcome(url: string, firstStart: FirstStartService): void {
   );
 }
 
-/** Nest's start-up chatter (a line per module and route) moves to debug; the banner says what matters. */
-class StartupLogger extends ConsoleLogger {
-  private static readonly STARTUP_CONTEXTS = new Set([
-    'InstanceLoader',
-    'RoutesResolver',
-    'RouterExplorer',
-  ]);
-
-  override log(message: unknown, context?: string): void {
-    if (context && StartupLogger.STARTUP_CONTEXTS.has(context)) super.debug(message, context);
-    else super.log(message, context);
-  }
-}
-
-function fail(message: string): void {
-  process.stderr.write(`gatekeeper: ${message}\n`);
+/** One line per problem, no stack trace: what an operator reads in a crash-looping container. */
+function fail(...problems: string[]): void {
+  for (const problem of problems) process.stderr.write(`gatekeeper: ${problem}\n`);
   process.exitCode = 1;
 }
 

@@ -22,6 +22,7 @@ const EVENT_FIELDS = [
   'id',
   'ip',
   'reason',
+  'requestId',
   'ticket',
   'type',
   'userAgent',

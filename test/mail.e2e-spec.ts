@@ -149,10 +149,11 @@ describe('Mail without SMTP_URL', () => {
     }
   });
 
-  it('L2: in production logs recipient, subject and file, never the code', async () => {
+  it('L2: in production (when allowed) logs recipient, subject and file, never the code', async () => {
     const logs = captureLogs();
     const app = await startMail({
       NODE_ENV: 'production',
+      ALLOW_MAIL_TO_FILES: 'true',
       JWT_SECRET: randomBytes(32).toString('base64'),
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERROR_STATUS, ErrorCode } from 'src/common/errors/error-code';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const COMMITTED = join(__dirname, '..', 'openapi.json');
@@ -59,5 +60,85 @@ describe('OpenAPI document', () => {
       const [method, path] = route.split(' ');
       expect(document.paths[path]?.[method]?.responses.default).toBeDefined();
     }
+  });
+
+  describe('for client developers', () => {
+    interface Operation {
+      summary?: string;
+      tags: string[];
+      responses: Record<
+        string,
+        { content?: { 'application/json': { schema: Record<string, unknown> } } }
+      >;
+    }
+    let operations: [string, Operation][];
+    let document: { tags: { name: string }[]; paths: Record<string, Record<string, Operation>> };
+
+    beforeAll(async () => {
+      document = (await t.http.get('/api/docs-json').expect(200)).body as typeof document;
+      operations = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.entries(item).map(([method, operation]): [string, Operation] => [
+          `${method} ${path}`,
+          operation,
+        ]),
+      );
+    });
+
+    it('every operation has a summary, and every error it documents lists its `code` values', () => {
+      for (const [route, operation] of operations) {
+        expect([route, operation.summary]).toEqual([
+          route,
+          expect.stringMatching(/^[A-Z].{5,80}$/),
+        ]);
+        const statuses = Object.keys(operation.responses).filter((status) => /^[45]/.test(status));
+        if (route !== 'get /api/health/live')
+          expect([route, statuses.length > 0]).toEqual([route, true]);
+        for (const status of statuses) {
+          const schema = operation.responses[status].content!['application/json'].schema as {
+            allOf: [unknown, { properties: { code: { enum: ErrorCode[] } } }];
+          };
+          const codes = schema.allOf[1].properties.code.enum;
+          expect(codes.length).toBeGreaterThan(0);
+          for (const code of codes)
+            expect([route, code, ERROR_STATUS[code]]).toEqual([route, code, Number(status)]);
+        }
+      }
+    });
+
+    it('every oneOf answer names its discriminator, and each alternative has that property', () => {
+      const oneOfs = JSON.stringify(document).match(/"oneOf":/g) ?? [];
+      expect(oneOfs.length).toBeGreaterThanOrEqual(4);
+      const walk = (node: unknown): void => {
+        if (!node || typeof node !== 'object') return;
+        const schema = node as {
+          oneOf?: { $ref: string }[];
+          discriminator?: { propertyName: string; mapping: Record<string, string> };
+        };
+        if (schema.oneOf) {
+          expect(schema.discriminator?.propertyName).toBe('status');
+          expect(Object.values(schema.discriminator!.mapping).sort()).toEqual(
+            schema.oneOf.map((option) => option.$ref).sort(),
+          );
+        }
+        Object.values(node).forEach(walk);
+      };
+      walk(document.paths);
+    });
+
+    it('tags run in the order a client meets them: auth, me, admin', () => {
+      expect(document.tags.map((tag) => tag.name)).toEqual([
+        'auth',
+        'me',
+        'admin',
+        'support',
+        'health',
+      ]);
+      for (const [route, operation] of operations) {
+        expect([route, document.tags.some((tag) => operation.tags.includes(tag.name))]).toEqual([
+          route,
+          true,
+        ]);
+      }
+    });
   });
 });

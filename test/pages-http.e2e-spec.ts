@@ -263,7 +263,7 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       const pages = await atCodeStep(user);
       const refused = await pages.sendCode(code);
       expect(refused.status).toBeGreaterThanOrEqual(400);
-      expect(refused.text).toContain('That code is not right');
+      expect(refused.text).toContain('That code was used already. Wait for the next one');
       await pages.browser.get('/account/security').expect(302).expect('Location', '/');
 
       nextTotpStep(t);
@@ -272,7 +272,8 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       expect((await again.sendCode(next)).status).toBe(303);
       await again.browser.get('/account/security').expect(200);
       const late = await startChallenge(t, user);
-      await apiVerify(late.challengeToken, next).expect(401);
+      const replayed = await apiVerify(late.challengeToken, next).expect(401);
+      expect(replayed.body.code).toBe('CODE_ALREADY_USED');
     });
 
     it('B2: wrong codes at the pages and at the API fill one lockout, which then refuses the right code at both', async () => {

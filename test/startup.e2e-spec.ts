@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
@@ -12,12 +13,22 @@ const varDir = () => mkdtempSync(join(tmpdir(), 'gatekeeper-start-'));
 jest.setTimeout(60_000);
 
 describe('Start-up and shutdown', () => {
-  it('refuses to start in production without secrets, in one line naming each missing variable', async () => {
-    const run = await runMainUntilExit({ NODE_ENV: 'production', GATEKEEPER_VAR_DIR: varDir() });
+  it('refuses to start in production on missing secrets and unsafe defaults, one clear line each', async () => {
+    const run = await runMainUntilExit({
+      NODE_ENV: 'production',
+      GATEKEEPER_VAR_DIR: varDir(),
+      ADMIN_EMAIL: 'admin@example.com',
+      ADMIN_PASSWORD: 'change-this-password',
+      PUBLIC_URL: 'http://auth.example.com',
+    });
     expect(run.code).toBe(1);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/JWT_SECRET is required.*ENCRYPTION_KEY is required/);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^gatekeeper: JWT_SECRET is required/),
+      expect.stringMatching(/^gatekeeper: ENCRYPTION_KEY is required/),
+      expect.stringMatching(/^gatekeeper: SMTP_URL is required when NODE_ENV=production/),
+      expect.stringMatching(/^gatekeeper: ADMIN_PASSWORD is a placeholder or shorter/),
+      expect.stringMatching(/^gatekeeper: PUBLIC_URL must use https/),
+    ]);
     expect(run.stdout).not.toContain('Listening');
   });
 
@@ -33,6 +44,53 @@ describe('Start-up and shutdown', () => {
       /BRAND_PRIMARY_COLOR #ffcc00 has a contrast of 1\.\d\d:1 on white; WCAG AA needs 4\.5:1 for text: choose a darker colour/,
     );
     expect(run.stdout).not.toContain('Listening');
+  });
+
+  it('in production: starts with secrets from files, repeats each accepted override, and logs JSON lines with the request id', async () => {
+    const dir = varDir();
+    const secret = (name: string, value: string) => {
+      writeFileSync(join(dir, name), `${value}\n`, { mode: 0o600 });
+      return join(dir, name);
+    };
+    const main = new MainProcess({
+      NODE_ENV: 'production',
+      GATEKEEPER_VAR_DIR: dir,
+      PORT: '0',
+      JWT_SECRET_FILE: secret('jwt', randomBytes(32).toString('base64')),
+      ENCRYPTION_KEY_FILE: secret('key', randomBytes(32).toString('hex')),
+      ALLOW_MAIL_TO_FILES: 'true',
+    });
+    try {
+      const [, base] = await main.waitForOutput(/Listening on (http:\/\/localhost:\d+)/);
+      const health = await fetch(`${base}/api/health/live`, {
+        headers: { 'X-Request-Id': 'prod-check-1' },
+      });
+      expect(health.headers.get('x-request-id')).toBe('prod-check-1');
+      await main.waitForOutput(/prod-check-1/);
+    } finally {
+      main.signal('SIGTERM');
+    }
+    const run = await main.exited;
+    expect(run.code).toBe(0);
+    const records = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        context: 'Config',
+        msg: expect.stringMatching(/^ALLOW_MAIL_TO_FILES=true/),
+      }),
+    );
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        requestId: 'prod-check-1',
+        route: '/api/health/live',
+        status: 200,
+        msg: 'GET /api/health/live 200',
+      }),
+    );
   });
 
   it('exits non-zero with one clear line, no stack trace, when the database cannot be reached', async () => {

@@ -55,7 +55,11 @@ describe('Email second factor', () => {
       .post('/api/me/two-factor/email/confirm')
       .send({ code })
       .expect(200);
-    expect(confirmed.body).toEqual({ enabled: true, address: 'phone.inbox@example.org' });
+    expect(confirmed.body).toEqual({
+      status: 'method_enabled',
+      enabled: true,
+      address: 'phone.inbox@example.org',
+    });
     const status = await profile(token).get('/api/me/two-factor').expect(200);
     expect(status.body).toMatchObject({
       required: false,

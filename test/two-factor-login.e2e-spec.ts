@@ -150,7 +150,7 @@ describe('Second factor at login', () => {
     }
   });
 
-  it('T5: a code already used — the enrolment code included — is refused, and the replay is audited', async () => {
+  it('T5: a code already used — the enrolment code included — is refused with CODE_ALREADY_USED, and the replay is audited', async () => {
     const user = await createAccountWithUser(t, 'member');
     const token = (await signIn(t, user)).accessToken;
     nextTotpStep(t);
@@ -158,7 +158,8 @@ describe('Second factor at login', () => {
     const enrolmentCode = totpCode(secret, now());
     const replay = await verify((await startChallenge(t, user)).challengeToken, enrolmentCode);
     expect(replay.status).toBe(401);
-    expect(replay.body.code).toBe('INVALID_CODE');
+    // Its own code, so a person knows to wait for the next one rather than retype it.
+    expect(replay.body.code).toBe('CODE_ALREADY_USED');
     expect(await events(user, 'two_factor.replay_refused')).toHaveLength(1);
   });
 

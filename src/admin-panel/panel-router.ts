@@ -13,7 +13,6 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { LIMITS } from 'src/config/limits';
 import { clientInfoOf } from 'src/common/http/client-info';
-import { RequestLoggerMiddleware } from 'src/common/http/request-logger.middleware';
 import {
   regenerateSession,
   webSession,
@@ -36,7 +35,7 @@ export const SESSION_COOKIE = 'gk_panel';
 
 /**
  * Everything /admin needs before AdminJS's own routes. The admin router sits above every Nest
- * middleware, guard and filter, so it brings its own: the request log, helmet, the cross-site
+ * middleware, guard and filter, so it brings its own (after the app's request log, which it follows): helmet, the cross-site
  * refusal, the session, the body reader, the sign-in steps and the gate. AdminJS's routes are
  * added after, behind a check of the resource and action they name.
  */
@@ -51,8 +50,6 @@ export function panelRouter(options: {
   secret: Buffer;
 }): Router {
   const router = Router();
-  const requestLog = new RequestLoggerMiddleware();
-  router.use((request, response, next) => requestLog.use(request, response, next));
   router.use(scriptNonces);
   router.use(
     helmet({

@@ -52,7 +52,11 @@ const DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** Recovery codes' name at the challenge ("Use a recovery code"). */
 const RECOVERY = 'recovery';
 /** Refusals after which the same challenge can be answered again. */
-const RETRIABLE: ErrorCode[] = [ErrorCode.INVALID_CODE, ErrorCode.VALIDATION_FAILED];
+const RETRIABLE: ErrorCode[] = [
+  ErrorCode.INVALID_CODE,
+  ErrorCode.CODE_ALREADY_USED,
+  ErrorCode.VALIDATION_FAILED,
+];
 
 const SETUP_MESSAGE =
   'The admin panel needs a second factor and your account has none yet. Sign in at / (the ' +

@@ -16,6 +16,8 @@ import { panelTranslations } from './panel-translations';
 /** The AdminJS module, imported once by AdminPanelModule.forRoot. */
 export const ADMINJS = Symbol('adminjs');
 
+const AHEAD_OF_THE_PANEL = ['expressInit', 'requestLogging', 'observeRequests'];
+
 interface Layer {
   name: string;
 }
@@ -85,6 +87,8 @@ function moveToTop(app: Application, name: string): void {
   const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
   const index = stack.findIndex((layer) => layer.name === name);
   const [layer] = stack.splice(index, 1);
-  const first = stack.findIndex((layer) => layer.name === 'expressInit') + 1;
+  // After Express's own first layer, the request log and timing (src/logging, src/metrics),
+  // before everything else.
+  const first = stack.findLastIndex((layer) => AHEAD_OF_THE_PANEL.includes(layer.name)) + 1;
   stack.splice(first, 0, layer);
 }

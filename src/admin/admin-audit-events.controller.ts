@@ -4,6 +4,8 @@ import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
 import { AuditEventPageDto, ListAuditEventsQueryDto } from 'src/audit/audit.dto';
 import { AuditService } from 'src/audit/audit.service';
+import { ApiDoc } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 
 /** Administrators read their own account's trail only: the account comes from the token (A2, L1). */
 @ApiTags('admin')
@@ -12,6 +14,7 @@ import { AuditService } from 'src/audit/audit.service';
 export class AdminAuditEventsController {
   constructor(private readonly audit: AuditService) {}
 
+  @ApiDoc("Read the account's audit trail", ErrorCode.FORBIDDEN)
   @Get()
   @ApiOperation({
     summary: "The caller's account's audit trail",

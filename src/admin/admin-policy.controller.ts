@@ -5,6 +5,8 @@ import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { PolicyDto, UpdatePolicyDto } from 'src/policy/policy.dto';
 import { PolicyService } from 'src/policy/policy.service';
+import { ApiDoc } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 
 @ApiTags('admin')
 @Authenticated({ roles: ['admin'] })
@@ -12,12 +14,18 @@ import { PolicyService } from 'src/policy/policy.service';
 export class AdminPolicyController {
   constructor(private readonly policy: PolicyService) {}
 
+  @ApiDoc("Read the account's 2FA policy", ErrorCode.FORBIDDEN)
   @Get()
   @ApiOkResponse({ type: PolicyDto })
   getPolicy(@CurrentPrincipal() principal: Principal): Promise<PolicyDto> {
     return this.policy.get(principal.accountId);
   }
 
+  @ApiDoc(
+    'Make 2FA mandatory for the account, or not',
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+  )
   @Put()
   @Authenticated({ secondFactor: true })
   @HttpCode(HttpStatus.OK)

@@ -29,6 +29,8 @@ import {
   toAdminUserDto,
   UserPageDto,
 } from 'src/auth/admin-users.dto';
+import { ApiDoc, ApiErrors } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 
 /** Administrators act on their own account only; other accounts' users answer 404 (A2). */
 @ApiTags('admin')
@@ -41,6 +43,7 @@ export class AdminUsersController {
     private readonly status: UserStatusService,
   ) {}
 
+  @ApiDoc("List the account's users with their 2FA", ErrorCode.FORBIDDEN)
   @Get()
   @ApiOkResponse({ type: UserPageDto })
   async listUsers(
@@ -51,6 +54,7 @@ export class AdminUsersController {
     return { items: users.map(toAdminUserDto), total, page: query.page, limit: query.limit };
   }
 
+  @ApiDoc('Create a user in the account', ErrorCode.FORBIDDEN, ErrorCode.EMAIL_TAKEN)
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @ApiCreatedResponse({
@@ -64,6 +68,7 @@ export class AdminUsersController {
     return toAdminUserDto(await this.users.create(principal.accountId, body));
   }
 
+  @ApiDoc('Read one user of the account', ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND)
   @Get(':id')
   @ApiOkResponse({ type: AdminUserDto })
   async getUser(
@@ -85,6 +90,7 @@ export class AdminUsersController {
       'nothing. 403 FORBIDDEN for the caller themself, 403 SECOND_FACTOR_REQUIRED unless the administrator ' +
       "signed in with a second factor; another account's user is 404.",
   })
+  @ApiErrors(ErrorCode.FORBIDDEN, ErrorCode.SECOND_FACTOR_REQUIRED, ErrorCode.NOT_FOUND)
   @ApiOkResponse({ type: AdminUserDto })
   async disableUser(
     @CurrentPrincipal() principal: Principal,
@@ -103,6 +109,7 @@ export class AdminUsersController {
       'The user may sign in again; the sessions that disabling ended stay ended. Audited as `user.enabled`; ' +
       "enabling an enabled user changes nothing. Another account's user is 404.",
   })
+  @ApiErrors(ErrorCode.FORBIDDEN, ErrorCode.SECOND_FACTOR_REQUIRED, ErrorCode.NOT_FOUND)
   @ApiOkResponse({ type: AdminUserDto })
   async enableUser(
     @CurrentPrincipal() principal: Principal,
@@ -112,6 +119,12 @@ export class AdminUsersController {
     return toAdminUserDto(await this.status.enable(principal, id, client));
   }
 
+  @ApiDoc(
+    "Reset a user's two-factor authentication",
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+    ErrorCode.NOT_FOUND,
+  )
   @Post(':id/two-factor/reset')
   @Authenticated({ secondFactor: true })
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -67,6 +67,10 @@ export class AuditEvent extends UuidEntity {
   @Column({ type: 'varchar', length: 255, nullable: true })
   userAgent!: string | null;
 
+  /** The request's id, as its log lines carry it (src/logging). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  requestId!: string | null;
+
   /** UTC, set by the application clock. */
   @Column({ type: 'datetime' })
   createdAt!: Date;

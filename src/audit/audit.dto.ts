@@ -87,6 +87,15 @@ export class AuditEventDto {
 
   @ApiProperty({
     type: String,
+    nullable: true,
+    example: '4f7c2a9e-1b3d-4e8f-9a6b-2c5d7e9f1a3b',
+    description:
+      "The request's id (its `X-Request-Id`), which every log line of that request carries.",
+  })
+  requestId!: string | null;
+
+  @ApiProperty({
+    type: String,
     format: 'date-time',
     example: '2030-01-31T12:00:00.000Z',
     description: 'UTC.',

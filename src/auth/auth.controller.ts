@@ -43,6 +43,8 @@ import {
 import { AuthService, type LoginAnswer } from './auth.service';
 import { LocalAuthGuard } from './local.strategy';
 import { PasskeySignInService } from './passkey-sign-in.service';
+import { ApiDoc } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 import { StepUpService } from './step-up.service';
 
 const DEVICE_COOKIE = 'gk_device';
@@ -62,6 +64,12 @@ export class AuthController {
   @Public()
   @UseGuards(LocalAuthGuard)
   @RateLimit('login')
+  @ApiDoc(
+    'Sign in with email and password',
+    ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.MAIL_UNAVAILABLE,
+  )
   @Post('auth/login')
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
@@ -80,6 +88,14 @@ export class AuthController {
       oneOf: [SessionDto, ChallengeDto, SetupRequiredDto].map((model) => ({
         $ref: getSchemaPath(model),
       })),
+      discriminator: {
+        propertyName: 'status',
+        mapping: {
+          authenticated: getSchemaPath(SessionDto),
+          two_factor_required: getSchemaPath(ChallengeDto),
+          two_factor_setup_required: getSchemaPath(SetupRequiredDto),
+        },
+      },
     },
   })
   // LocalAuthGuard has validated the body already; a @Body() would validate it a second time.
@@ -92,6 +108,15 @@ export class AuthController {
   /** The challenge token travels in the body: it is not a session and opens nothing else. */
   @Public()
   @RateLimit('verify')
+  @ApiDoc(
+    'Answer the second-factor challenge',
+    ErrorCode.INVALID_CODE,
+    ErrorCode.CODE_ALREADY_USED,
+    ErrorCode.CODE_EXPIRED,
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+    ErrorCode.TOO_MANY_REQUESTS,
+  )
   @Post('auth/two-factor/verify')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -113,6 +138,13 @@ export class AuthController {
   /** H3: a code from the support desk, at the second step of this user's sign-in only. */
   @Public()
   @RateLimit('verify')
+  @ApiDoc(
+    'Pass the second step with a temporary access code from support',
+    ErrorCode.INVALID_CODE,
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+    ErrorCode.TOO_MANY_REQUESTS,
+  )
   @Post('auth/two-factor/temporary-code')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -132,6 +164,12 @@ export class AuthController {
   /** H2: the first step of giving the second factor again inside a session. */
   @Authenticated()
   @RateLimit('method')
+  @ApiDoc(
+    'Start giving your second factor again (step-up)',
+    ErrorCode.METHOD_NOT_ENABLED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.MAIL_UNAVAILABLE,
+  )
   @Post('auth/step-up/start')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -149,6 +187,13 @@ export class AuthController {
 
   @Authenticated()
   @RateLimit('verify')
+  @ApiDoc(
+    'Answer the step-up with your second factor',
+    ErrorCode.INVALID_CODE,
+    ErrorCode.CODE_ALREADY_USED,
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+  )
   @Post('auth/step-up')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -169,6 +214,7 @@ export class AuthController {
   /** The first step of signing in with a passkey alone; no user is named yet. */
   @Public()
   @RateLimit('passkey')
+  @ApiDoc('Start signing in with a passkey alone', ErrorCode.NOT_FOUND, ErrorCode.TOO_MANY_REQUESTS)
   @Post('auth/passkey/options')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -184,6 +230,13 @@ export class AuthController {
   /** The passkey stands for the password and the second factor: it must have verified the user (W4). */
   @Public()
   @RateLimit('login')
+  @ApiDoc(
+    'Sign in with a passkey alone',
+    ErrorCode.INVALID_CREDENTIALS,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+    ErrorCode.TOO_MANY_REQUESTS,
+  )
   @Post('auth/passkey/verify')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -203,6 +256,13 @@ export class AuthController {
 
   @Public()
   @RateLimit('method')
+  @ApiDoc(
+    'Use another authentication method',
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.METHOD_NOT_ENABLED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.MAIL_UNAVAILABLE,
+  )
   @Post('auth/two-factor/method')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -216,6 +276,13 @@ export class AuthController {
 
   @Public()
   @RateLimit('resend')
+  @ApiDoc(
+    'Send another sign-in code',
+    ErrorCode.CHALLENGE_EXPIRED,
+    ErrorCode.RESEND_TOO_SOON,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.MAIL_UNAVAILABLE,
+  )
   @Post('auth/two-factor/resend')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
@@ -227,6 +294,7 @@ export class AuthController {
   }
 
   @Public()
+  @ApiDoc('Refresh a session (the refresh token rotates)', ErrorCode.INVALID_REFRESH_TOKEN)
   @Post('auth/refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -240,6 +308,7 @@ export class AuthController {
 
   /** The refresh token is the credential here, so a client whose access token expired can still sign out. */
   @Public()
+  @ApiDoc('Sign out of this session')
   @Post('auth/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   logout(@Body() body: RefreshDto): Promise<void> {
@@ -247,6 +316,7 @@ export class AuthController {
   }
 
   @Authenticated()
+  @ApiDoc('Sign out everywhere')
   @Post('auth/logout-all')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({
@@ -258,6 +328,7 @@ export class AuthController {
 
   @ApiTags('me')
   @Authenticated()
+  @ApiDoc('Change your password', ErrorCode.INVALID_PASSWORD, ErrorCode.TOO_MANY_ATTEMPTS)
   @Post('me/password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({

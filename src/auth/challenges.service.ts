@@ -13,7 +13,12 @@ import { LIMITS } from 'src/config/limits';
 import { sqlAffected, sqlRows } from 'src/database/sql';
 import { joinAmbient } from 'src/database/transactions';
 import { MailService } from 'src/mail/mail.service';
-import { codeExpired, invalidCode } from 'src/two-factor/email/one-time-codes.service';
+import {
+  codeAlreadyUsed,
+  codeExpired,
+  invalidCode,
+} from 'src/two-factor/email/one-time-codes.service';
+import { CodeDto } from 'src/two-factor/method-payloads.dto';
 import { FactorRegistry, methodsOf, type TwoFactorMethod } from 'src/two-factor/factor-registry';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import { MethodPreferenceService } from 'src/two-factor/method-preference.service';
@@ -185,7 +190,7 @@ export class ChallengesService {
     );
     if (outcome === 'locked') return refuse(tooManyAttempts());
     if (outcome !== 'accepted') {
-      const { refusal } = await refuse(outcome === 'expired' ? codeExpired() : invalidCode());
+      const { refusal } = await refuse(refusalFor(outcome, factor.answerType === CodeDto));
       if (outcome === 'replayed') await audit('two_factor.replay_refused');
       if (await this.lockout.isLocked(user.id)) {
         await audit('two_factor.locked_out');
@@ -281,4 +286,13 @@ export function setupSpent(): AppException {
     ErrorCode.TWO_FACTOR_REQUIRED,
     'This setup has already signed you in; sign in again with your method',
   );
+}
+
+/**
+ * A code decided `replayed` by its factor's one conditional UPDATE was right, but spent: the
+ * person should wait for the next one rather than check what they typed.
+ */
+function refusalFor(outcome: 'invalid' | 'expired' | 'replayed', isCode: boolean): AppException {
+  if (outcome === 'expired') return codeExpired();
+  return outcome === 'replayed' && isCode ? codeAlreadyUsed() : invalidCode();
 }

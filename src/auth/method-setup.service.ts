@@ -14,6 +14,9 @@ import { UsersService } from 'src/users/users.service';
 import { ChallengesService, setupSpent } from './challenges.service';
 import { PasswordGate } from './password-gate.service';
 
+/** The `status` of a confirmation answered with the method itself rather than a session. */
+export const METHOD_ENABLED = 'method_enabled';
+
 /** What a setup route answers: the method's own payload, and the status code it asked for. */
 export interface SetupAnswer {
   status: number;
@@ -80,7 +83,8 @@ export class MethodSetupService {
       client,
     });
     await this.mail.sendMethodEnabled(user, method);
-    if (caller.tokenKind !== 'setup') return answer;
+    // `status` tells this answer from a session's (`authenticated`), as the document's discriminator says.
+    if (caller.tokenKind !== 'setup') return { status: METHOD_ENABLED, ...answer };
     // S7: a setup token's first method completes its sign-in with a full session, once.
     if (!(await this.challenges.complete(caller.sessionId))) throw setupSpent();
     return this.sessions.start(user, 'second_factor');

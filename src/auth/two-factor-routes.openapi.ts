@@ -1,12 +1,21 @@
 import { getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
+import { ERROR_CODES_EXTENSION } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 import { SessionDto } from 'src/sessions/sessions.dto';
+import { CodeDto } from 'src/two-factor/method-payloads.dto';
 import type { PayloadType, RouteDoc, SecondFactorMethod } from 'src/two-factor/second-factor';
+import { METHOD_ENABLED } from './method-setup.service';
 
 type PathItemObject = OpenAPIObject['paths'][string];
 type OperationObject = NonNullable<PathItemObject['post']>;
 
 const BASE = '/api/me/two-factor/{method}';
 const LAST_METHOD = '409 LAST_METHOD_REQUIRED when 2FA is mandatory and this is the last method.';
+/** Every change re-checks the password (P6); a setup token needs none. */
+const PASSWORD = [ErrorCode.INVALID_PASSWORD, ErrorCode.TOO_MANY_ATTEMPTS];
+const CODE_ERRORS = [ErrorCode.INVALID_CODE, ErrorCode.CODE_ALREADY_USED, ErrorCode.CODE_EXPIRED];
+/** A method that mails its setup codes. */
+const SENDS = [ErrorCode.TOO_MANY_REQUESTS, ErrorCode.MAIL_UNAVAILABLE];
 
 /** Every DTO the methods' routes take or answer, for the document's schemas. */
 export function methodRouteModels(methods: readonly SecondFactorMethod[]): PayloadType[] {
@@ -37,36 +46,42 @@ export function documentMethodRoutes(
 
   const expanded: Record<string, PathItemObject> = {};
   for (const method of [...methods].sort((a, b) => a.name.localeCompare(b.name))) {
-    const { api } = method;
+    const { api, label } = method;
     const path = `/api/me/two-factor/${method.name}`;
+    const sends = method.resendSetup ? SENDS : [];
     expanded[path] = {
       post: operation(begin, api.begin, `(S) ${api.begin.description ?? ''}`.trim(), {
+        summary: `Set up or replace ${label}`,
+        errors: [...PASSWORD, ...sends],
         requestBody: bodyOf(api.begin.body),
         responses: { [api.begin.status]: answer(api.begin.description, api.begin.answer) },
       }),
-      delete: operation(remove, api.remove, described(LAST_METHOD, api.remove.description)),
+      delete: operation(remove, api.remove, described(LAST_METHOD, api.remove.description), {
+        summary: `Remove ${label}`,
+        errors: [...PASSWORD, ErrorCode.METHOD_NOT_ENABLED, ErrorCode.LAST_METHOD_REQUIRED],
+      }),
     };
     if (method.resendSetup && api.resend) {
       expanded[`${path}/resend`] = {
-        post: operation(resend, api.resend, `(S) ${api.resend.description ?? ''}`.trim()),
+        post: operation(resend, api.resend, `(S) ${api.resend.description ?? ''}`.trim(), {
+          summary: `Send another setup code for ${label}`,
+          errors: [ErrorCode.NOTHING_PENDING, ErrorCode.RESEND_TOO_SOON, ...sends],
+        }),
       };
     }
+    const answers = confirmationAnswers(document, api.confirm.answer);
     expanded[`${path}/confirm`] = {
       post: operation(confirm, api.confirm, described('(S)', api.confirm.description), {
+        summary: `Confirm ${label}`,
+        errors: [
+          ErrorCode.NOTHING_PENDING,
+          ...(api.confirm.body === CodeDto ? CODE_ERRORS : [ErrorCode.PASSKEY_REFUSED]),
+        ],
         requestBody: bodyOf(api.confirm.body),
         responses: {
           200: {
             description: described('(S)', api.confirm.description),
-            content: {
-              'application/json': {
-                schema: {
-                  oneOf: [
-                    { $ref: getSchemaPath(api.confirm.answer) },
-                    { $ref: getSchemaPath(SessionDto) },
-                  ],
-                },
-              },
-            },
+            content: { 'application/json': { schema: answers } },
           },
         },
       }),
@@ -77,7 +92,10 @@ export function documentMethodRoutes(
         api.removeCredential.description,
       );
       expanded[`${path}/credentials/{credentialId}`] = {
-        delete: operation(removeCredential, api.removeCredential, description),
+        delete: operation(removeCredential, api.removeCredential, description, {
+          summary: `Remove one ${label}`,
+          errors: [...PASSWORD, ErrorCode.NOT_FOUND, ErrorCode.LAST_METHOD_REQUIRED],
+        }),
       };
     }
   }
@@ -99,12 +117,17 @@ function operation(
   generic: OperationObject,
   route: RouteDoc,
   description: string,
-  parts: Partial<Pick<OperationObject, 'requestBody' | 'responses'>> = {},
+  parts: Partial<Pick<OperationObject, 'requestBody' | 'responses'>> & {
+    summary: string;
+    /** Beyond those its shape implies (common/errors/openapi-errors.ts). */
+    errors: ErrorCode[];
+  },
 ): OperationObject {
   const status = Object.keys(generic.responses).find((code) => code !== 'default') ?? '200';
   const requestBody = parts.requestBody ?? generic.requestBody;
-  return {
+  const documented: OperationObject = {
     operationId: route.operationId,
+    summary: parts.summary,
     parameters: (generic.parameters ?? []).filter(
       (parameter) => !('name' in parameter) || parameter.name !== 'method',
     ),
@@ -112,6 +135,36 @@ function operation(
     responses: parts.responses ?? { [status]: { description } },
     security: generic.security,
     tags: generic.tags,
+  };
+  return Object.assign(documented, { [ERROR_CODES_EXTENSION]: parts.errors });
+}
+
+/**
+ * A confirmation answers the method's DTO with `status: "method_enabled"` to a signed-in user, or
+ * a session (`status: "authenticated"`) to a setup token: one `oneOf` told apart by `status`.
+ */
+function confirmationAnswers(document: OpenAPIObject, answerType: PayloadType) {
+  const name = `${answerType.name}Confirmation`;
+  const schemas = (document.components ??= {}).schemas ?? (document.components.schemas = {});
+  schemas[name] = {
+    allOf: [
+      { $ref: getSchemaPath(answerType) },
+      {
+        type: 'object',
+        required: ['status'],
+        properties: { status: { type: 'string', enum: [METHOD_ENABLED] } },
+      },
+    ],
+  };
+  return {
+    oneOf: [{ $ref: `#/components/schemas/${name}` }, { $ref: getSchemaPath(SessionDto) }],
+    discriminator: {
+      propertyName: 'status',
+      mapping: {
+        [METHOD_ENABLED]: `#/components/schemas/${name}`,
+        authenticated: getSchemaPath(SessionDto),
+      },
+    },
   };
 }
 

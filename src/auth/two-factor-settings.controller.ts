@@ -23,6 +23,8 @@ import { RecoveryCodesDto } from 'src/two-factor/recovery/recovery.dto';
 import { TwoFactorStatusDto } from 'src/two-factor/two-factor.dto';
 import { MethodSettingsService } from './method-settings.service';
 import { MethodSetupService } from './method-setup.service';
+import { ApiDoc } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 
 /**
  * Profile > Two-factor authentication, for every registered method: `{method}` is a name from
@@ -43,6 +45,7 @@ export class TwoFactorSettingsController {
     private readonly passkeys: PasskeyService,
   ) {}
 
+  @ApiDoc('Your second-factor methods and recovery codes')
   @Get('two-factor')
   @Authenticated({ setupToken: true })
   @ApiOkResponse({ type: TwoFactorStatusDto, description: '(S)' })
@@ -114,6 +117,7 @@ export class TwoFactorSettingsController {
    * The one method-specific route: the contract has no rename, and a name is no security
    * matter, so no password is asked.
    */
+  @ApiDoc('Rename one of your passkeys', ErrorCode.NOT_FOUND)
   @Patch('two-factor/passkey/credentials/:credentialId')
   @ApiOkResponse({
     type: PasskeyDto,
@@ -127,6 +131,12 @@ export class TwoFactorSettingsController {
     return this.passkeys.rename(principal.userId, credentialId, body.name);
   }
 
+  @ApiDoc(
+    'Get a new set of recovery codes',
+    ErrorCode.INVALID_PASSWORD,
+    ErrorCode.METHOD_NOT_ENABLED,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+  )
   @Post('recovery-codes')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({

@@ -51,10 +51,116 @@ describe('loadConfig', () => {
       GATEKEEPER_VAR_DIR: dir,
       JWT_SECRET: KEY,
       ENCRYPTION_KEY: 'ab'.repeat(32),
+      SMTP_URL: 'smtp://mail.example.com:587',
     });
     expect(config.production).toBe(true);
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(() => statSync(join(dir, 'secrets.json'))).toThrow();
+  });
+
+  describe('production refuses unsafe defaults, one problem each, unless overridden', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: KEY,
+      ENCRYPTION_KEY: KEY,
+      SMTP_URL: 'smtp://mail.example.com:587',
+      PUBLIC_URL: 'https://auth.example.com',
+    };
+    const problemsOf = (env: Record<string, string | undefined>): string[] => {
+      try {
+        loadConfig({ GATEKEEPER_VAR_DIR: varDir(), ...production, ...env });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+
+    it('accepts a safe production configuration, with no warning', () => {
+      const config = loadConfig({ GATEKEEPER_VAR_DIR: varDir(), ...production });
+      expect(config.unsafeOverrides).toEqual([]);
+    });
+
+    it.each([
+      ['no SMTP_URL', { SMTP_URL: '' }, /^SMTP_URL is required/],
+      [
+        'a placeholder ADMIN_PASSWORD',
+        { ADMIN_PASSWORD: 'change-this-password' },
+        /^ADMIN_PASSWORD/,
+      ],
+      ['a short ADMIN_PASSWORD', { ADMIN_PASSWORD: 'elevenchars' }, /^ADMIN_PASSWORD/],
+      [
+        'PUBLIC_URL on http',
+        { PUBLIC_URL: 'http://auth.example.com' },
+        /^PUBLIC_URL must use https/,
+      ],
+    ])('refuses %s', (_name, env, problem) => {
+      const admin = 'ADMIN_PASSWORD' in env ? { ADMIN_EMAIL: 'admin@example.com' } : {};
+      const problems = problemsOf({ ...admin, ...env });
+      expect(problems).toEqual([expect.stringMatching(problem)]);
+    });
+
+    it('lets localhost keep plain http, and a long admin password pass', () => {
+      for (const url of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
+        expect(problemsOf({ PUBLIC_URL: url })).toEqual([]);
+      }
+      const strong = { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'correct horse battery' };
+      expect(problemsOf(strong)).toEqual([]);
+    });
+
+    it('names every refusal at once, and each override turns its refusal into a warning', () => {
+      const unsafe = {
+        SMTP_URL: '',
+        ADMIN_EMAIL: 'admin@example.com',
+        ADMIN_PASSWORD: 'changeme',
+        PUBLIC_URL: 'http://auth.example.com',
+      };
+      expect(problemsOf(unsafe)).toHaveLength(3);
+      const config = loadConfig({
+        GATEKEEPER_VAR_DIR: varDir(),
+        ...production,
+        ...unsafe,
+        ALLOW_MAIL_TO_FILES: 'true',
+        ALLOW_WEAK_ADMIN_PASSWORD: 'true',
+        ALLOW_HTTP_PUBLIC_URL: 'true',
+      });
+      expect(config.unsafeOverrides).toEqual([
+        expect.stringMatching(/^ALLOW_MAIL_TO_FILES=true/),
+        expect.stringMatching(/^ALLOW_WEAK_ADMIN_PASSWORD=true/),
+        expect.stringMatching(/^ALLOW_HTTP_PUBLIC_URL=true/),
+      ]);
+    });
+  });
+
+  describe('secrets from files (*_FILE)', () => {
+    const write = (content: string) => {
+      const file = join(varDir(), 'secret');
+      writeFileSync(file, content, { mode: 0o600 });
+      return file;
+    };
+
+    it('reads JWT_SECRET, ENCRYPTION_KEY, ADMIN_PASSWORD and DATABASE_URL from files, without the last newline', () => {
+      const config = loadConfig({
+        GATEKEEPER_VAR_DIR: varDir(),
+        JWT_SECRET_FILE: write(`${'ab'.repeat(32)}\n`),
+        ENCRYPTION_KEY_FILE: write(KEY),
+        ADMIN_EMAIL: 'admin@example.com',
+        ADMIN_PASSWORD_FILE: write('a password from a file\n'),
+        DATABASE_URL_FILE: write('mysql://gk:pw@db:3306/gatekeeper\n'),
+      });
+      expect(config.jwtSecret.toString('hex')).toBe('ab'.repeat(32));
+      expect(config.encryptionKey).toHaveLength(32);
+      expect(config.bootstrapAdmin?.password).toBe('a password from a file');
+      expect(config.database.url).toBe('mysql://gk:pw@db:3306/gatekeeper');
+    });
+
+    it('refuses a missing file, and a variable set both ways', () => {
+      expect(() =>
+        loadConfig({ GATEKEEPER_VAR_DIR: varDir(), JWT_SECRET_FILE: '/nonexistent/jwt' }),
+      ).toThrow(/JWT_SECRET_FILE: cannot read \/nonexistent\/jwt \(ENOENT\)/);
+      expect(() =>
+        loadConfig({ GATEKEEPER_VAR_DIR: varDir(), JWT_SECRET: KEY, JWT_SECRET_FILE: write(KEY) }),
+      ).toThrow(/JWT_SECRET and JWT_SECRET_FILE are both set/);
+    });
   });
 
   it('parses MySQL and MariaDB URLs and never synchronizes them', () => {

@@ -46,6 +46,12 @@ export interface AppConfig {
   twoFactorMandatoryFrom?: Date;
   /** The most detailed log level printed; `debug` adds the route map at start. */
   logLevel: LogLevelName;
+  /** METRICS_PORT: /metrics on a port of its own, off the public API. */
+  metricsPort?: number;
+  /** METRICS_TOKEN: the bearer token /metrics requires (on the app's port, and on METRICS_PORT). */
+  metricsToken?: string;
+  /** Production refusals overridden on purpose: each is logged as a warning at every start. */
+  unsafeOverrides: string[];
 }
 
 /** The relying party passkeys are bound to (W1). */
@@ -61,7 +67,12 @@ export interface WebAuthnConfig {
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-export class ConfigError extends Error {}
+/** Every problem found, each a sentence of its own (main.ts prints one line per problem). */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -69,8 +80,9 @@ const PLACEHOLDER_SECRETS = /^(change[-_ ]?me|secret|password|placeholder|test|d
 const KEY_BYTES = 32;
 
 /** Reads and validates the environment once, at start; every problem is reported together. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(givenEnv: Env = process.env): AppConfig {
   const problems: string[] = [];
+  const env = withSecretFiles(givenEnv, problems);
   const production = env.NODE_ENV === 'production';
   const varDir = resolve(env.GATEKEEPER_VAR_DIR ?? './var');
 
@@ -138,6 +150,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const metricsPort = blankToUndefined(env.METRICS_PORT)
+    ? parseInteger(env.METRICS_PORT, 0, 0, 65535, 'METRICS_PORT', problems)
+    : undefined;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    problems.push('METRICS_PORT must differ from PORT');
+  }
+  const metricsToken = blankToUndefined(env.METRICS_TOKEN);
+  if (metricsToken && metricsToken.length < 32) {
+    problems.push('METRICS_TOKEN must be at least 32 characters, e.g. openssl rand -hex 32');
+  }
+
   const logLevel = (blankToUndefined(env.LOG_LEVEL) ?? 'log') as LogLevelName;
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -153,10 +176,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const secrets = production
     ? readProductionSecrets(env, problems)
     : readOrGenerateDevelopmentSecrets(env, varDir, problems);
+  const unsafeOverrides = production
+    ? refuseUnsafeDefaults(env, { smtpUrl, adminPassword, publicUrl: parsedPublicUrl }, problems)
+    : [];
 
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
     port,
@@ -181,7 +205,90 @@ export function loadConfig(env: Env = process.env): AppConfig {
       adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     twoFactorMandatoryFrom,
     logLevel,
+    metricsPort,
+    metricsToken,
+    unsafeOverrides,
   };
+}
+
+/** Secrets may come from files (Docker and Kubernetes secrets): `JWT_SECRET_FILE=/run/secrets/jwt`. */
+const FILE_VARIABLES = ['JWT_SECRET', 'ENCRYPTION_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL'] as const;
+
+function withSecretFiles(env: Env, problems: string[]): Env {
+  const resolved = { ...env };
+  for (const name of FILE_VARIABLES) {
+    const file = blankToUndefined(env[`${name}_FILE`]);
+    if (!file) continue;
+    if (blankToUndefined(env[name])) {
+      problems.push(`${name} and ${name}_FILE are both set: set one`);
+      continue;
+    }
+    try {
+      // The file's last newline is an editor's, not the secret's.
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return resolved;
+}
+
+/** Each unsafe default, the variable that accepts it anyway, and what the log says then. */
+const OVERRIDES = {
+  mailToFiles: {
+    variable: 'ALLOW_MAIL_TO_FILES',
+    refusal:
+      'SMTP_URL is required when NODE_ENV=production: without it, sign-in codes are written to files under GATEKEEPER_VAR_DIR/mail (set ALLOW_MAIL_TO_FILES=true to accept that)',
+    warning: 'ALLOW_MAIL_TO_FILES=true: no SMTP_URL, mails (with their codes) are written to files',
+  },
+  weakAdminPassword: {
+    variable: 'ALLOW_WEAK_ADMIN_PASSWORD',
+    refusal:
+      'ADMIN_PASSWORD is a placeholder or shorter than 12 characters: choose a longer one (set ALLOW_WEAK_ADMIN_PASSWORD=true to accept it)',
+    warning: 'ALLOW_WEAK_ADMIN_PASSWORD=true: the first administrator may have a weak password',
+  },
+  httpPublicUrl: {
+    variable: 'ALLOW_HTTP_PUBLIC_URL',
+    refusal:
+      'PUBLIC_URL must use https when NODE_ENV=production (http only on localhost): links in mails would send codes and sessions in clear (set ALLOW_HTTP_PUBLIC_URL=true to accept it)',
+    warning: 'ALLOW_HTTP_PUBLIC_URL=true: PUBLIC_URL is plain http outside localhost',
+  },
+} as const;
+
+const WEAK_ADMIN_PASSWORD =
+  /change.?(me|this|it)|placeholder|example|^(admin|password|secret)\d*$/i;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Production refuses the demo's conveniences, one problem each, unless their override variable is
+ * `true`; an accepted one is answered as a warning, which main.ts logs at every start.
+ */
+function refuseUnsafeDefaults(
+  env: Env,
+  given: { smtpUrl?: string; adminPassword?: string; publicUrl?: URL },
+  problems: string[],
+): string[] {
+  const unsafe: (keyof typeof OVERRIDES)[] = [];
+  if (!given.smtpUrl) unsafe.push('mailToFiles');
+  const password = given.adminPassword;
+  if (
+    password &&
+    (password.length < 12 ||
+      PLACEHOLDER_SECRETS.test(password) ||
+      WEAK_ADMIN_PASSWORD.test(password))
+  ) {
+    unsafe.push('weakAdminPassword');
+  }
+  const url = given.publicUrl;
+  if (url?.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) unsafe.push('httpPublicUrl');
+
+  const warnings: string[] = [];
+  for (const key of unsafe) {
+    const override = OVERRIDES[key];
+    if (blankToUndefined(env[override.variable]) === 'true') warnings.push(override.warning);
+    else problems.push(override.refusal);
+  }
+  return warnings;
 }
 
 function parseDatabaseUrl(url: string, problems: string[]): DatabaseConfig {

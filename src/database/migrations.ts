@@ -13,6 +13,7 @@ import { SupportDesk1795900000000 } from './migrations/mariadb/1795900000000-Sup
 import { UserStatus1795920000000 } from './migrations/mariadb/1795920000000-UserStatus';
 import { AuditByType1795921000000 } from './migrations/mariadb/1795921000000-AuditByType';
 import { UserLocale1795930000000 } from './migrations/mariadb/1795930000000-UserLocale';
+import { AuditRequestId1795950000000 } from './migrations/mariadb/1795950000000-AuditRequestId';
 
 /** MySQL/MariaDB migrations, oldest first; run at start. SQLite (demo) is synchronized instead. */
 export const MARIADB_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MARIADB_MIGRATIONS = [
   UserStatus1795920000000,
   AuditByType1795921000000,
   UserLocale1795930000000,
+  AuditRequestId1795950000000,
 ];

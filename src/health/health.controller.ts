@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { Public } from 'src/access/access.decorators';
 import { HealthDto, LivenessDto } from './health.dto';
 import { HealthService } from './health.service';
+import { ApiDoc } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 
 @ApiTags('health')
 @Controller('health')
@@ -10,6 +12,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Public()
+  @ApiDoc('Readiness: the process and its database answer', ErrorCode.DATABASE_UNAVAILABLE)
   @Get()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: HealthDto })
@@ -26,6 +29,7 @@ export class HealthController {
    * not restarted because the database is away (readiness is `GET /api/health`).
    */
   @Public()
+  @ApiDoc('Liveness: the process answers')
   @Get('live')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: LivenessDto })

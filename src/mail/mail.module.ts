@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { MetricsModule } from 'src/metrics/metrics.module';
 import { MailService } from './mail.service';
 
 /**
@@ -11,6 +12,7 @@ import { MailService } from './mail.service';
  */
 @Module({
   imports: [
+    MetricsModule,
     MailerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): MailerOptions => ({

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
+import { MetricsService } from 'src/metrics/metrics.service';
 import { MailService } from './mail.service';
 
 const TO = 'alice@example.com';
@@ -26,7 +27,7 @@ function setUp(
       return sendMail(options);
     },
   } as unknown as MailerService;
-  return { mail: new MailService(config, mailer), sent };
+  return { mail: new MailService(config, mailer, new MetricsService(config)), sent };
 }
 
 interface Case {

@@ -9,6 +9,7 @@ import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { isLanguage } from 'src/common/languages';
+import { MetricsService } from 'src/metrics/metrics.service';
 import { MAIL_TEMPLATES, METHOD_NAMES, SUPPORT_WORDS, type RenderedMail } from './mail.templates';
 
 /** Who a mail goes to, and in which language (a user's `locale`). */
@@ -48,14 +49,17 @@ export class MailService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly mailer: MailerService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  sendEmailMethodVerificationCode(to: Recipient, code: string): Promise<void> {
-    return this.send(to, (mail) => mail.emailMethodVerificationCode({ ...this.branding(), code }));
+  async sendEmailMethodVerificationCode(to: Recipient, code: string): Promise<void> {
+    await this.send(to, (mail) => mail.emailMethodVerificationCode({ ...this.branding(), code }));
+    this.metrics.codesSent.inc({ channel: 'email' });
   }
 
-  sendLoginCode(to: Recipient, code: string): Promise<void> {
-    return this.send(to, (mail) => mail.loginCode({ ...this.branding(), code }));
+  async sendLoginCode(to: Recipient, code: string): Promise<void> {
+    await this.send(to, (mail) => mail.loginCode({ ...this.branding(), code }));
+    this.metrics.codesSent.inc({ channel: 'email' });
   }
 
   // Notices (L3) follow a change that has already happened: a mail outage must not undo it or

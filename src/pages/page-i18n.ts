@@ -207,6 +207,7 @@ const en = {
   'error.back': 'Back to the start',
   'error.INVALID_CREDENTIALS': 'The email or the password is wrong.',
   'error.INVALID_CODE': 'That code is not right. Check it and try again.',
+  'error.CODE_ALREADY_USED': 'That code was used already. Wait for the next one and try again.',
   'error.CODE_EXPIRED': 'That code has expired. Ask for another one.',
   'error.CHALLENGE_EXPIRED': 'This sign-in has expired. Sign in again.',
   'error.LOCKED': 'Too many wrong codes. Two-factor sign-in is locked until {until}.',
@@ -439,6 +440,7 @@ const fr: Record<MessageKey, string> = {
   'error.back': 'Revenir au début',
   'error.INVALID_CREDENTIALS': 'Le courriel ou le mot de passe est incorrect.',
   'error.INVALID_CODE': "Ce code n'est pas le bon. Vérifiez-le et réessayez.",
+  'error.CODE_ALREADY_USED': 'Ce code a déjà servi. Attendez le suivant et réessayez.',
   'error.CODE_EXPIRED': 'Ce code a expiré. Demandez-en un autre.',
   'error.CHALLENGE_EXPIRED': 'Cette connexion a expiré. Reconnectez-vous.',
   'error.LOCKED':

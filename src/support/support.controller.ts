@@ -24,6 +24,8 @@ import {
 } from './support.dto';
 import { SupportDeskService } from './support-desk.service';
 import { SupportRequestsService } from './support-requests.service';
+import { ApiErrors } from 'src/common/errors/api-doc.decorator';
+import { ErrorCode } from 'src/common/errors/error-code';
 
 const EVERY_ACTION =
   'Needs a session that passed a second factor, `reason` (10+ characters), `ticket` and a `stepUpToken` from ' +
@@ -42,6 +44,13 @@ export class SupportController {
     private readonly requests: SupportRequestsService,
   ) {}
 
+  @ApiErrors(
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+    ErrorCode.STEP_UP_REQUIRED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.NOT_FOUND,
+  )
   @Post('users/lookup')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -59,6 +68,13 @@ export class SupportController {
     return this.desk.lookup(principal, body, client);
   }
 
+  @ApiErrors(
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+    ErrorCode.STEP_UP_REQUIRED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.NOT_FOUND,
+  )
   @Post('users/:id/temporary-code')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -78,6 +94,13 @@ export class SupportController {
     return this.desk.act(principal, id, 'temporary_code', body, client);
   }
 
+  @ApiErrors(
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+    ErrorCode.STEP_UP_REQUIRED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.NOT_FOUND,
+  )
   @Post('users/:id/two-factor/reset')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -94,6 +117,13 @@ export class SupportController {
     return this.desk.act(principal, id, 'reset', body, client);
   }
 
+  @ApiErrors(
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+    ErrorCode.STEP_UP_REQUIRED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.NOT_FOUND,
+  )
   @Post('users/:id/sessions/end')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -110,6 +140,14 @@ export class SupportController {
     return this.desk.act(principal, id, 'end_sessions', body, client);
   }
 
+  @ApiErrors(
+    ErrorCode.FORBIDDEN,
+    ErrorCode.SECOND_FACTOR_REQUIRED,
+    ErrorCode.STEP_UP_REQUIRED,
+    ErrorCode.TOO_MANY_REQUESTS,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.SUPPORT_REQUEST_CLOSED,
+  )
   @Post('requests/:id/carry-out')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -128,6 +166,7 @@ export class SupportController {
     return this.desk.carryOut(principal, id, body.stepUpToken, client);
   }
 
+  @ApiErrors(ErrorCode.FORBIDDEN, ErrorCode.SECOND_FACTOR_REQUIRED)
   @Get('requests')
   @ApiOperation({
     summary: 'The platform’s trail of support actions, every account',

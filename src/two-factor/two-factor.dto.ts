@@ -25,7 +25,9 @@ export class VerifyChallengeDto extends ChallengeTokenDto {
   @ApiPropertyOptional({
     enum: ['recovery'],
     description:
-      'Set to `recovery` to sign in with one of your recovery codes instead of the asked method.',
+      'Only `recovery` is accepted: set it to sign in with one of your recovery codes instead of the asked ' +
+      'method. Omitted, the answer is for the method the challenge asks (`method` in the login answer; ' +
+      'change it with `POST /api/auth/two-factor/method`). Any other value answers 400 `VALIDATION_FAILED`.',
   })
   @IsOptional()
   @IsIn(['recovery'])

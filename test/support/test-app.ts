@@ -1,4 +1,3 @@
-import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
@@ -62,7 +61,7 @@ export async function startTestApp(
   const logs = new CapturedLogs();
   const moduleRef = await Test.createTestingModule({
     imports: [
-      AppModule.forRoot(config, { adminPanel: options.adminPanel }),
+      AppModule.forRoot(config, { adminPanel: options.adminPanel, logDestination: logs }),
       ...(options.extraFactors ? [TwoFactorModule.withExtraFactors(options.extraFactors)] : []),
     ],
   })
@@ -71,7 +70,7 @@ export async function startTestApp(
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
-    logger: logs,
+    bufferLogs: true,
   });
   configureApp(app, config);
   await app.init();
@@ -91,33 +90,24 @@ export async function startTestApp(
   };
 }
 
-/** Keeps the app's log lines for tests that check what is (never) logged. */
-export class CapturedLogs implements LoggerService {
+/** What the app logged (pino's JSON lines), kept instead of printed. */
+export class CapturedLogs {
+  /** Each line as it was written. */
+  readonly records: Record<string, unknown>[] = [];
+  /** Each line as `<Nest level> <message> <context>`, e.g. `error Database unreachable… Errors`. */
   readonly lines: string[] = [];
 
-  log(message: unknown, ...context: unknown[]) {
-    this.keep('log', message, context);
-  }
-  error(message: unknown, ...context: unknown[]) {
-    this.keep('error', message, context);
-  }
-  warn(message: unknown, ...context: unknown[]) {
-    this.keep('warn', message, context);
-  }
-  debug(message: unknown, ...context: unknown[]) {
-    this.keep('debug', message, context);
-  }
-  verbose(message: unknown, ...context: unknown[]) {
-    this.keep('verbose', message, context);
-  }
-
-  text(): string {
-    return this.lines.join('\n');
-  }
-
-  private keep(level: string, message: unknown, context: unknown[]) {
+  write(line: string): void {
+    const record = JSON.parse(line) as { level: string; msg?: string; context?: string };
+    this.records.push(record);
+    const level = record.level === 'info' ? 'log' : record.level;
     this.lines.push(
-      `${level} ${[message, ...context].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ')}`,
+      [level, record.msg, record.context].filter((part) => part !== undefined).join(' '),
     );
+  }
+
+  /** Every line whole, as JSON: what a secret must never be found in. */
+  text(): string {
+    return this.records.map((record) => JSON.stringify(record)).join('\n');
   }
 }

@@ -19,6 +19,8 @@ export enum ErrorCode {
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
   INVALID_PASSWORD = 'INVALID_PASSWORD',
   INVALID_CODE = 'INVALID_CODE',
+  /** A right code that has been used already (TOTP step, email code): wait for the next one. */
+  CODE_ALREADY_USED = 'CODE_ALREADY_USED',
   PASSKEY_REFUSED = 'PASSKEY_REFUSED',
   CODE_EXPIRED = 'CODE_EXPIRED',
   CHALLENGE_EXPIRED = 'CHALLENGE_EXPIRED',
@@ -57,6 +59,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.TOO_MANY_REQUESTS]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.INVALID_PASSWORD]: HttpStatus.FORBIDDEN,
   [ErrorCode.INVALID_CODE]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.CODE_ALREADY_USED]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.PASSKEY_REFUSED]: HttpStatus.BAD_REQUEST,
   [ErrorCode.CODE_EXPIRED]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.CHALLENGE_EXPIRED]: HttpStatus.UNAUTHORIZED,

@@ -5,12 +5,15 @@ import type { Request } from 'express';
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
+  /** The id its log lines carry (src/logging), so an audit event leads to them. */
+  requestId?: string;
 }
 
 export function clientInfoOf(request: Request): ClientInfo {
   return {
     ip: request.ip ?? null,
     userAgent: request.headers['user-agent']?.slice(0, 255) ?? null,
+    requestId: typeof request.id === 'string' ? request.id : undefined,
   };
 }
 

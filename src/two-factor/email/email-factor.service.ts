@@ -26,7 +26,12 @@ import {
   StartEmailSetupDto,
 } from './email.dto';
 import { OneTimeCode } from './one-time-code.entity';
-import { codeExpired, invalidCode, OneTimeCodesService } from './one-time-codes.service';
+import {
+  codeAlreadyUsed,
+  codeExpired,
+  invalidCode,
+  OneTimeCodesService,
+} from './one-time-codes.service';
 
 /** The email second factor: setting up or changing the address, and login codes to it. */
 @Injectable()
@@ -114,6 +119,7 @@ export class EmailFactorService implements SecondFactorMethod<CodeDto> {
     if (!factor?.pendingAddress) throw nothingPending();
     const outcome = await this.codes.consume(userId, 'email_setup', null, input.code);
     if (outcome === 'expired') throw codeExpired();
+    if (outcome === 'replayed') throw codeAlreadyUsed();
     if (outcome !== 'accepted') throw invalidCode();
     const address = factor.pendingAddress;
     const enable = async (manager: EntityManager) => {

@@ -132,6 +132,13 @@ export function invalidCode(): AppException {
   return new AppException(ErrorCode.INVALID_CODE, 'The code is not valid');
 }
 
+export function codeAlreadyUsed(): AppException {
+  return new AppException(
+    ErrorCode.CODE_ALREADY_USED,
+    'The code has been used already; wait for the next one',
+  );
+}
+
 export function codeExpired(): AppException {
   return new AppException(ErrorCode.CODE_EXPIRED, 'The code has expired; ask for a new one');
 }
