@@ -1,7 +1,4 @@
 import { LIMITS } from 'src/config/limits';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expectAccessible, launchChromium, openPage, serve } from './support/browser';
 import { totpCode } from './support/independent-totp';
@@ -307,40 +304,5 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
     await expect(
       page.getByRole('link', { name: 'Download as a text file' }).isVisible(),
     ).resolves.toBe(true);
-  }, 60_000);
-
-  it('a brand from configuration: its logo in the header, its colour on the buttons, under the CSP, passing axe', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gatekeeper-brand-'));
-    writeFileSync(
-      join(dir, 'acme.svg'),
-      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32" viewBox="0 0 120 32">' +
-        '<rect width="32" height="32" rx="6" fill="#0a7d32"/>' +
-        '<text x="40" y="23" font-family="sans-serif" font-size="20" fill="#1a1a1a">Acme</text></svg>\n',
-    );
-    const branded = await startTestApp({
-      BRAND_NAME: 'Acme',
-      BRAND_LOGO_FILE: join(dir, 'acme.svg'),
-      BRAND_PRIMARY_COLOR: '#0a7d32',
-    });
-    try {
-      const url = await serve(branded);
-      const page = await newPage();
-      await page.goto(`${url}/`);
-      expect(await page.title()).toBe('Sign in · Acme');
-      const logo = page.getByRole('img', { name: 'Acme' });
-      expect(await logo.evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBe(120);
-      const button = page.getByRole('button', { name: 'Sign in', exact: true });
-      expect(await button.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe(
-        'rgb(10, 125, 50)',
-      );
-      expect(await page.getAttribute('link[rel="icon"]', 'href')).toBe(
-        branded.config.brand.logoFile!.path,
-      );
-      await accessible(page, 'branded');
-    } finally {
-      await branded.close();
-    }
-    expect(cspViolations).toEqual([]);
-    expect(serverErrors).toEqual([]);
   }, 60_000);
 });
