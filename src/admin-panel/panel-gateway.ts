@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { Principal } from 'src/access/principal';
 import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { ListUsersQueryDto, toAdminUserDto } from 'src/auth/admin-users.dto';
@@ -11,6 +12,9 @@ import {
 import { AccessService } from 'src/auth/access.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
+import type { SupportRequestDto } from 'src/auth/support-desk/support.dto';
+import { SupportApprovalsService } from 'src/auth/support-desk/support-approvals.service';
+import { SupportRequestsService } from 'src/auth/support-desk/support-requests.service';
 import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
 import { UserStatusService } from 'src/auth/user-status.service';
 import { Clock } from 'src/common/clock';
@@ -18,6 +22,7 @@ import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { PageQueryDto } from 'src/common/http/page-query.dto';
 import { validateBody } from 'src/common/http/validation';
 import { PolicyService } from 'src/policy/policy.service';
 import { type PerIpDecision, PerIpLimits } from 'src/rate-limit/per-ip-limits';
@@ -109,6 +114,28 @@ export interface PanelAuditQuery {
   userEmail?: string;
 }
 
+/**
+ * A platform support request about one of the account's users (H4): the user as `name` and
+ * `email` (what the panel's confirmations name), who of support asked, what, why and until when.
+ */
+export interface PanelSupportRequestRow {
+  id: string;
+  action: string;
+  /** pending, approved, refused, done, or expired (a pending or approved one past its end). */
+  status: string;
+  name: string;
+  email: string;
+  support: string;
+  reason: string;
+  ticket: string;
+  createdAt: string;
+  expiresAt: string | null;
+  /** The administrator who decided, as `Name <email>` (null: undecided, or no longer here). */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  doneAt: string | null;
+}
+
 export interface PanelPolicy {
   twoFactorRequired: boolean;
   enforced: boolean;
@@ -159,6 +186,8 @@ export class PanelGateway {
     private readonly perIpLimits: PerIpLimits,
     private readonly crypto: CryptoService,
     private readonly status: UserStatusService,
+    private readonly supportRequests: SupportRequestsService,
+    private readonly approvals: SupportApprovalsService,
     private readonly clock: Clock,
   ) {}
 
@@ -354,6 +383,76 @@ export class PanelGateway {
   async getAuditEvent(accountId: string, id: string): Promise<PanelAuditRow | null> {
     const event = await this.audit.get(accountId, id);
     return event ? (await this.named(accountId, [event]))[0] : null;
+  }
+
+  /** GET /api/admin/support-requests: the account's, newest first (H4). */
+  listSupportRequests(
+    accountId: string,
+    query: { page: number; limit: number },
+  ): Promise<PanelSupportRequestRow[]> {
+    return refusals(async () => {
+      const valid = await validateBody(PageQueryDto, query);
+      const { items } = await this.supportRequests.page(valid, { accountId });
+      return this.namedRequests(accountId, items);
+    });
+  }
+
+  async countSupportRequests(accountId: string): Promise<number> {
+    return (await this.supportRequests.page({ page: 1, limit: 1 }, { accountId })).total;
+  }
+
+  /** Another account's request, or an id that is none, answers like a missing one. */
+  async getSupportRequest(accountId: string, id: string): Promise<PanelSupportRequestRow | null> {
+    if (!isUUID(id)) return null;
+    const request = await this.supportRequests.findOne({ id, accountId });
+    if (!request) return null;
+    return (await this.namedRequests(accountId, [this.supportRequests.toDto(request)]))[0];
+  }
+
+  /**
+   * POST /api/admin/support-requests/:id/approve or refuse: decided once by one conditional
+   * UPDATE (409 SUPPORT_REQUEST_CLOSED when already decided or expired), audited and mailed.
+   */
+  decideSupportRequest(
+    admin: Principal,
+    id: string,
+    verdict: 'approved' | 'refused',
+    client: ClientInfo,
+  ): Promise<void> {
+    return refusals(async () => {
+      await this.approvals.decide(adminOnly(admin), id, verdict, client);
+    });
+  }
+
+  /** The user a request is about and the administrator who decided, read once per page. */
+  private async namedRequests(
+    accountId: string,
+    requests: SupportRequestDto[],
+  ): Promise<PanelSupportRequestRow[]> {
+    const ids = requests.flatMap(({ targetUserId, decidedBy }) =>
+      decidedBy ? [targetUserId, decidedBy] : [targetUserId],
+    );
+    const people = await this.users.namesOf(accountId, [...new Set(ids)]);
+    const person = (id: string | null) => people.find((candidate) => candidate.id === id);
+    const decider = (id: string | null) => {
+      const found = person(id);
+      return found ? `${found.name} <${found.email}>` : null;
+    };
+    return requests.map((request) => ({
+      id: request.id,
+      action: request.action,
+      status: request.status,
+      name: person(request.targetUserId)?.name ?? '',
+      email: person(request.targetUserId)?.email ?? '',
+      support: request.supportEmail,
+      reason: request.reason,
+      ticket: request.ticket,
+      createdAt: request.createdAt.toISOString(),
+      expiresAt: request.expiresAt?.toISOString() ?? null,
+      decidedBy: decider(request.decidedBy),
+      decidedAt: request.decidedAt?.toISOString() ?? null,
+      doneAt: request.doneAt?.toISOString() ?? null,
+    }));
   }
 
   /** Validated as the API's query is; null when the email names nobody in the account. */
