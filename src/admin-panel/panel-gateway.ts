@@ -12,7 +12,15 @@ import {
 import { AccessService } from 'src/auth/access.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
-import type { SupportRequestDto } from 'src/auth/support-desk/support.dto';
+import { StepUpService } from 'src/auth/step-up.service';
+import {
+  LookupUserDto,
+  SupportActionDto,
+  type SupportActionResultDto,
+  type SupportRequestDto,
+  type SupportUserStatusDto,
+} from 'src/auth/support-desk/support.dto';
+import { SupportDeskService } from 'src/auth/support-desk/support-desk.service';
 import { SupportApprovalsService } from 'src/auth/support-desk/support-approvals.service';
 import { SupportRequestsService } from 'src/auth/support-desk/support-requests.service';
 import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
@@ -136,6 +144,19 @@ export interface PanelSupportRequestRow {
   doneAt: string | null;
 }
 
+/** What every support action of the panel carries (H2): why, the ticket, and a fresh code. */
+export interface PanelSupportInput {
+  reason: unknown;
+  ticket: unknown;
+  /** A code of the staff member's authenticator app, given on the action's form. */
+  code: unknown;
+}
+
+export type PanelSupportAction = 'temporary_code' | 'reset' | 'end_sessions';
+
+export type { SupportActionResultDto as PanelSupportResult };
+export type { SupportUserStatusDto as PanelSupportStatus };
+
 export interface PanelPolicy {
   twoFactorRequired: boolean;
   enforced: boolean;
@@ -188,6 +209,8 @@ export class PanelGateway {
     private readonly status: UserStatusService,
     private readonly supportRequests: SupportRequestsService,
     private readonly approvals: SupportApprovalsService,
+    private readonly desk: SupportDeskService,
+    private readonly stepUp: StepUpService,
     private readonly clock: Clock,
   ) {}
 
@@ -424,6 +447,65 @@ export class PanelGateway {
     });
   }
 
+  /**
+   * POST /api/support/users/lookup for platform staff (H2): reason and ticket validated first
+   * (a refusal there costs nothing), then the step-up, then the desk's own checks and limit.
+   */
+  supportLookup(
+    staff: Principal,
+    input: PanelSupportInput & { email: unknown },
+    client: ClientInfo,
+  ): Promise<SupportUserStatusDto> {
+    return refusals(async () => {
+      const { email, reason, ticket } = input;
+      await validateBody(LookupUserDto, { email, reason, ticket, stepUpToken: UNCHECKED });
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), input.code, client);
+      const valid = await validateBody(LookupUserDto, { email, reason, ticket, stepUpToken });
+      return this.desk.lookup(staff, valid, client);
+    });
+  }
+
+  /** POST /api/support/users/:id/temporary-code, two-factor/reset or sessions/end (H2–H4). */
+  supportAct(
+    staff: Principal,
+    userId: unknown,
+    action: PanelSupportAction,
+    input: PanelSupportInput,
+    client: ClientInfo,
+  ): Promise<SupportActionResultDto> {
+    return refusals(async () => {
+      if (typeof userId !== 'string' || !isUUID(userId)) {
+        throw new AppException(ErrorCode.VALIDATION_FAILED, 'userId must be a UUID');
+      }
+      const { reason, ticket } = input;
+      await validateBody(SupportActionDto, { reason, ticket, stepUpToken: UNCHECKED });
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), input.code, client);
+      const valid = await validateBody(SupportActionDto, { reason, ticket, stepUpToken });
+      return this.desk.act(staff, userId, action, valid, client);
+    });
+  }
+
+  /** GET /api/support/requests: the platform's trail, every account's, newest first (H4). */
+  async supportTrail(staff: Principal): Promise<SupportRequestDto[]> {
+    staffOnly(staff);
+    return (await this.supportRequests.page({ page: 1, limit: SUPPORT_TRAIL_ROWS })).items;
+  }
+
+  /**
+   * H2 in the panel: the product's step-up, started and answered at once with the code the form
+   * carried (an authenticator app's), inside the panel's session; its proof is used at once.
+   */
+  private async stepUpProof(staff: Principal, code: unknown, client: ClientInfo): Promise<string> {
+    if (typeof code !== 'string' || !code.trim()) {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        'code must be a current code of your authenticator app',
+      );
+    }
+    const { stepUpId } = await this.stepUp.start(staff, 'totp');
+    return (await this.stepUp.verify(staff, { stepUpId, code }, client)).stepUpToken;
+  }
+
   /** The user a request is about and the administrator who decided, read once per page. */
   private async namedRequests(
     accountId: string,
@@ -526,6 +608,18 @@ export class PanelGateway {
 function rank(method: string): number {
   const index = TWO_FACTOR_METHODS.indexOf(method);
   return index === -1 ? TWO_FACTOR_METHODS.length : index;
+}
+
+/** Stands in for the step-up proof while reason and ticket are validated, before the step-up. */
+const UNCHECKED = 'unchecked';
+const SUPPORT_TRAIL_ROWS = 50;
+
+/** What the /api/support routes get from the guard: platform staff who passed a second factor (H1). */
+function staffOnly(staff: Principal): Principal {
+  if (!staff.platformRole || !staff.secondFactor || staff.tokenKind !== 'access') {
+    throw new PanelRefusal(ErrorCode.FORBIDDEN, 'Only platform support staff may do this');
+  }
+  return staff;
 }
 
 /** What the admin-only API routes get from the guard; only a signed-in admin with 2FA gets here. */

@@ -70,5 +70,5 @@ export const panelTranslations = {
     'audit-events': 'Audit events',
     'support-requests': 'Support requests',
   },
-  pages: { 'two-factor-policy': 'Two-factor policy' },
+  pages: { 'two-factor-policy': 'Two-factor policy', 'support-desk': 'Support desk' },
 };
