@@ -21,6 +21,8 @@ export interface PanelComponents {
   dashboard: string;
   /** The 2FA policy's switch, confirmed before its POST (A6). */
   policyPage: string;
+  /** Platform staff's desk (H1–H4): look up, act with reason, ticket and a fresh code, trail. */
+  supportDesk: string;
 }
 
 /**
@@ -34,11 +36,14 @@ export function panelComponents(adminjs: AdminJSModule): PanelComponents {
     componentLoader.add(name, join(__dirname, 'components', file));
   // AdminJS's own filter drawer, with names for its close button and fields.
   componentLoader.override('FilterDrawer', join(__dirname, 'components', 'filter-drawer.jsx'));
+  // AdminJS lists every page for everyone: this one lists those the signed-in person may open.
+  componentLoader.override('SidebarPages', join(__dirname, 'components', 'sidebar-pages.jsx'));
   return {
     componentLoader,
     confirmRecordAction: component('ConfirmRecordAction', 'confirm-record-action.jsx'),
     dashboard: component('Dashboard', 'dashboard.jsx'),
     policyPage: component('PolicyPage', 'policy-page.jsx'),
+    supportDesk: component('SupportDesk', 'support-desk.jsx'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { Principal } from 'src/access/principal';
 import { TokensService, type AccessClaims } from 'src/access/tokens.service';
 import { ListUsersQueryDto, toAdminUserDto } from 'src/auth/admin-users.dto';
@@ -11,6 +12,17 @@ import {
 import { AccessService } from 'src/auth/access.service';
 import { LoginDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
+import { StepUpService } from 'src/auth/step-up.service';
+import {
+  LookupUserDto,
+  SupportActionDto,
+  type SupportActionResultDto,
+  type SupportRequestDto,
+  type SupportUserStatusDto,
+} from 'src/auth/support-desk/support.dto';
+import { SupportDeskService } from 'src/auth/support-desk/support-desk.service';
+import { SupportApprovalsService } from 'src/auth/support-desk/support-approvals.service';
+import { SupportRequestsService } from 'src/auth/support-desk/support-requests.service';
 import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
 import { UserStatusService } from 'src/auth/user-status.service';
 import { Clock } from 'src/common/clock';
@@ -18,6 +30,7 @@ import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { PageQueryDto } from 'src/common/http/page-query.dto';
 import { validateBody } from 'src/common/http/validation';
 import { PolicyService } from 'src/policy/policy.service';
 import { type PerIpDecision, PerIpLimits } from 'src/rate-limit/per-ip-limits';
@@ -109,6 +122,41 @@ export interface PanelAuditQuery {
   userEmail?: string;
 }
 
+/**
+ * A platform support request about one of the account's users (H4): the user as `name` and
+ * `email` (what the panel's confirmations name), who of support asked, what, why and until when.
+ */
+export interface PanelSupportRequestRow {
+  id: string;
+  action: string;
+  /** pending, approved, refused, done, or expired (a pending or approved one past its end). */
+  status: string;
+  name: string;
+  email: string;
+  support: string;
+  reason: string;
+  ticket: string;
+  createdAt: string;
+  expiresAt: string | null;
+  /** The administrator who decided, as `Name <email>` (null: undecided, or no longer here). */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  doneAt: string | null;
+}
+
+/** What every support action of the panel carries (H2): why, the ticket, and a fresh code. */
+export interface PanelSupportInput {
+  reason: unknown;
+  ticket: unknown;
+  /** A code of the staff member's authenticator app, given on the action's form. */
+  code: unknown;
+}
+
+export type PanelSupportAction = 'temporary_code' | 'reset' | 'end_sessions';
+
+export type { SupportActionResultDto as PanelSupportResult };
+export type { SupportUserStatusDto as PanelSupportStatus };
+
 export interface PanelPolicy {
   twoFactorRequired: boolean;
   enforced: boolean;
@@ -159,6 +207,10 @@ export class PanelGateway {
     private readonly perIpLimits: PerIpLimits,
     private readonly crypto: CryptoService,
     private readonly status: UserStatusService,
+    private readonly supportRequests: SupportRequestsService,
+    private readonly approvals: SupportApprovalsService,
+    private readonly desk: SupportDeskService,
+    private readonly stepUp: StepUpService,
     private readonly clock: Clock,
   ) {}
 
@@ -356,6 +408,135 @@ export class PanelGateway {
     return event ? (await this.named(accountId, [event]))[0] : null;
   }
 
+  /** GET /api/admin/support-requests: the account's, newest first (H4). */
+  listSupportRequests(
+    accountId: string,
+    query: { page: number; limit: number },
+  ): Promise<PanelSupportRequestRow[]> {
+    return refusals(async () => {
+      const valid = await validateBody(PageQueryDto, query);
+      const { items } = await this.supportRequests.page(valid, { accountId });
+      return this.namedRequests(accountId, items);
+    });
+  }
+
+  async countSupportRequests(accountId: string): Promise<number> {
+    return (await this.supportRequests.page({ page: 1, limit: 1 }, { accountId })).total;
+  }
+
+  /** Another account's request, or an id that is none, answers like a missing one. */
+  async getSupportRequest(accountId: string, id: string): Promise<PanelSupportRequestRow | null> {
+    if (!isUUID(id)) return null;
+    const request = await this.supportRequests.findOne({ id, accountId });
+    if (!request) return null;
+    return (await this.namedRequests(accountId, [this.supportRequests.toDto(request)]))[0];
+  }
+
+  /**
+   * POST /api/admin/support-requests/:id/approve or refuse: decided once by one conditional
+   * UPDATE (409 SUPPORT_REQUEST_CLOSED when already decided or expired), audited and mailed.
+   */
+  decideSupportRequest(
+    admin: Principal,
+    id: string,
+    verdict: 'approved' | 'refused',
+    client: ClientInfo,
+  ): Promise<void> {
+    return refusals(async () => {
+      await this.approvals.decide(adminOnly(admin), id, verdict, client);
+    });
+  }
+
+  /**
+   * POST /api/support/users/lookup for platform staff (H2): reason and ticket validated first
+   * (a refusal there costs nothing), then the step-up, then the desk's own checks and limit.
+   */
+  supportLookup(
+    staff: Principal,
+    input: PanelSupportInput & { email: unknown },
+    client: ClientInfo,
+  ): Promise<SupportUserStatusDto> {
+    return refusals(async () => {
+      const { email, reason, ticket } = input;
+      await validateBody(LookupUserDto, { email, reason, ticket, stepUpToken: UNCHECKED });
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), input.code, client);
+      const valid = await validateBody(LookupUserDto, { email, reason, ticket, stepUpToken });
+      return this.desk.lookup(staff, valid, client);
+    });
+  }
+
+  /** POST /api/support/users/:id/temporary-code, two-factor/reset or sessions/end (H2–H4). */
+  supportAct(
+    staff: Principal,
+    userId: unknown,
+    action: PanelSupportAction,
+    input: PanelSupportInput,
+    client: ClientInfo,
+  ): Promise<SupportActionResultDto> {
+    return refusals(async () => {
+      if (typeof userId !== 'string' || !isUUID(userId)) {
+        throw new AppException(ErrorCode.VALIDATION_FAILED, 'userId must be a UUID');
+      }
+      const { reason, ticket } = input;
+      await validateBody(SupportActionDto, { reason, ticket, stepUpToken: UNCHECKED });
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), input.code, client);
+      const valid = await validateBody(SupportActionDto, { reason, ticket, stepUpToken });
+      return this.desk.act(staff, userId, action, valid, client);
+    });
+  }
+
+  /** GET /api/support/requests: the platform's trail, every account's, newest first (H4). */
+  async supportTrail(staff: Principal): Promise<SupportRequestDto[]> {
+    staffOnly(staff);
+    return (await this.supportRequests.page({ page: 1, limit: SUPPORT_TRAIL_ROWS })).items;
+  }
+
+  /**
+   * H2 in the panel: the product's step-up, started and answered at once with the code the form
+   * carried (an authenticator app's), inside the panel's session; its proof is used at once.
+   */
+  private async stepUpProof(staff: Principal, code: unknown, client: ClientInfo): Promise<string> {
+    if (typeof code !== 'string' || !code.trim()) {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        'code must be a current code of your authenticator app',
+      );
+    }
+    const { stepUpId } = await this.stepUp.start(staff, 'totp');
+    return (await this.stepUp.verify(staff, { stepUpId, code }, client)).stepUpToken;
+  }
+
+  /** The user a request is about and the administrator who decided, read once per page. */
+  private async namedRequests(
+    accountId: string,
+    requests: SupportRequestDto[],
+  ): Promise<PanelSupportRequestRow[]> {
+    const ids = requests.flatMap(({ targetUserId, decidedBy }) =>
+      decidedBy ? [targetUserId, decidedBy] : [targetUserId],
+    );
+    const people = await this.users.namesOf(accountId, [...new Set(ids)]);
+    const person = (id: string | null) => people.find((candidate) => candidate.id === id);
+    const decider = (id: string | null) => {
+      const found = person(id);
+      return found ? `${found.name} <${found.email}>` : null;
+    };
+    return requests.map((request) => ({
+      id: request.id,
+      action: request.action,
+      status: request.status,
+      name: person(request.targetUserId)?.name ?? '',
+      email: person(request.targetUserId)?.email ?? '',
+      support: request.supportEmail,
+      reason: request.reason,
+      ticket: request.ticket,
+      createdAt: request.createdAt.toISOString(),
+      expiresAt: request.expiresAt?.toISOString() ?? null,
+      decidedBy: decider(request.decidedBy),
+      decidedAt: request.decidedAt?.toISOString() ?? null,
+      doneAt: request.doneAt?.toISOString() ?? null,
+    }));
+  }
+
   /** Validated as the API's query is; null when the email names nobody in the account. */
   private async auditQuery(
     accountId: string,
@@ -427,6 +608,18 @@ export class PanelGateway {
 function rank(method: string): number {
   const index = TWO_FACTOR_METHODS.indexOf(method);
   return index === -1 ? TWO_FACTOR_METHODS.length : index;
+}
+
+/** Stands in for the step-up proof while reason and ticket are validated, before the step-up. */
+const UNCHECKED = 'unchecked';
+const SUPPORT_TRAIL_ROWS = 50;
+
+/** What the /api/support routes get from the guard: platform staff who passed a second factor (H1). */
+function staffOnly(staff: Principal): Principal {
+  if (!staff.platformRole || !staff.secondFactor || staff.tokenKind !== 'access') {
+    throw new PanelRefusal(ErrorCode.FORBIDDEN, 'Only platform support staff may do this');
+  }
+  return staff;
 }
 
 /** What the admin-only API routes get from the guard; only a signed-in admin with 2FA gets here. */

@@ -2,12 +2,19 @@ import type { AdminJSOptions, PageHandler } from 'adminjs' with { 'resolution-mo
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { PanelComponents } from './panel-bundle';
-import type { PanelGateway, PanelPolicy, PanelPrincipal } from './panel-gateway';
+import type {
+  PanelGateway,
+  PanelPolicy,
+  PanelPrincipal,
+  PanelSupportAction,
+  PanelSupportInput,
+} from './panel-gateway';
 import { methodName } from './panel-pages';
 import type { PanelActionRequest } from './panel-resources';
 
 /**
- * The panel's home (AdminJS's dashboard) and its policy page. Their data comes from handlers
+ * The panel's home (AdminJS's dashboard), its policy page and, for platform staff, the Support
+ * desk page. Their data comes from handlers
  * that ask the gateway for the signed-in administrator's account only; the components only
  * draw it. The policy changes by the page's POST alone (A6).
  */
@@ -28,6 +35,8 @@ export function panelHome(
   components: PanelComponents,
 ): Pick<AdminJSOptions, 'dashboard' | 'pages'> {
   const dashboard: PageHandler = async (request: PanelActionRequest) => {
+    // Platform staff who administer no account have only the Support desk.
+    if (request.panelPrincipal?.role !== 'admin') return { supportDeskOnly: true };
     const principal = principalOf(request);
     const data = await gateway.dashboard(principal.accountId);
     return {
@@ -57,6 +66,46 @@ export function panelHome(
     };
   };
 
+  /**
+   * H1–H4: GET reads the platform's trail; only a POST acts (A6): a lookup by exact email or an
+   * action on the user found, each with reason, ticket and a fresh code of the staff member's
+   * authenticator app. A temporary code is in that POST's answer only, never stored or shown again.
+   */
+  const supportDesk: PageHandler = async (request: PanelActionRequest) => {
+    const staff = staffOf(request);
+    const client = request.panelClient ?? { ip: null, userAgent: null };
+    if (request.method !== 'post') return { trail: await gateway.supportTrail(staff) };
+    const payload = (request.payload ?? {}) as Record<string, unknown>;
+    const input: PanelSupportInput = {
+      reason: payload.reason,
+      ticket: payload.ticket,
+      code: payload.code,
+    };
+    const operation = payload.operation;
+    if (operation === 'lookup') {
+      const found = await gateway.supportLookup(staff, { ...input, email: payload.email }, client);
+      return { found, trail: await gateway.supportTrail(staff) };
+    }
+    if (!isSupportAction(operation)) {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        `operation must be one of lookup, ${SUPPORT_ACTIONS.join(', ')}`,
+      );
+    }
+    const result = await gateway.supportAct(staff, payload.userId, operation, input, client);
+    return {
+      result,
+      trail: await gateway.supportTrail(staff),
+      notice: {
+        type: 'success',
+        message:
+          result.status === 'pending'
+            ? 'The account asks for four eyes: an administrator of it must approve first.'
+            : 'Done; the user and the account’s administrators were emailed.',
+      },
+    };
+  };
+
   return {
     dashboard: { component: components.dashboard, handler: dashboard },
     pages: {
@@ -65,8 +114,29 @@ export function panelHome(
         handler: policy,
         icon: 'Shield',
       },
+      [SUPPORT_DESK_PAGE]: {
+        component: components.supportDesk,
+        handler: supportDesk,
+        icon: 'LifeBuoy',
+      },
     },
   };
+}
+
+export const SUPPORT_DESK_PAGE = 'support-desk';
+const SUPPORT_ACTIONS: PanelSupportAction[] = ['temporary_code', 'reset', 'end_sessions'];
+
+function isSupportAction(value: unknown): value is PanelSupportAction {
+  return SUPPORT_ACTIONS.includes(value as PanelSupportAction);
+}
+
+/** The router let in an administrator or platform staff; the desk is for the latter only (H1). */
+function staffOf(request: PanelActionRequest): PanelPrincipal {
+  const principal = request.panelPrincipal;
+  if (!principal?.platformRole || !principal.secondFactor) {
+    throw new AppException(ErrorCode.FORBIDDEN, 'Only platform support staff may use the desk');
+  }
+  return principal;
 }
 
 /** The router let only a signed-in administrator with a second factor through; checked again. */

@@ -17,6 +17,8 @@ export type PanelAdmin = CurrentAdmin & {
   name: string;
   accountId: string;
   role: PanelPrincipal['role'];
+  /** Platform support staff (H1) see the Support desk; null for everyone else. */
+  platformRole: PanelPrincipal['platformRole'];
   secondFactor: boolean;
 };
 
@@ -31,8 +33,18 @@ export function panelAdminOf(
     name: shown?.name ?? '',
     accountId: principal.accountId,
     role: principal.role,
+    platformRole: principal.platformRole,
     secondFactor: principal.secondFactor,
   };
+}
+
+/**
+ * Who may be inside the panel: an account's administrators, and platform support staff (who
+ * see only the Support desk unless they administer their own account too); always with a
+ * second factor passed in this session.
+ */
+export function mayEnterPanel(principal: PanelPrincipal): boolean {
+  return principal.secondFactor && (principal.role === 'admin' || principal.platformRole !== null);
 }
 
 /** Set by the panel router on every request AdminJS handles: the resumed session and client. */

@@ -28,7 +28,7 @@ import {
   scriptNonceOf,
   scriptNonces,
 } from './panel-protection';
-import { panelAdminOf, type PanelActionRequest } from './panel-resources';
+import { mayEnterPanel, panelAdminOf, type PanelActionRequest } from './panel-resources';
 import { signInRoutes } from './panel-sign-in';
 
 export const SESSION_COOKIE = 'gk_panel';
@@ -138,13 +138,13 @@ function knownActionsOnly(router: Router, admin: AdminJS): void {
  * Only an administrator whose product session is still live goes further: it is resumed on
  * every request exactly as the API guard resumes an access token (S4, S6), so logout
  * everywhere, a 2FA reset, a password change, a disabled user or a removed trusted device ends
- * the panel session too; a role that is no longer admin ends it as well.
+ * the panel session too; a role that no longer lets them in (mayEnterPanel) ends it as well.
  */
 function requireAdmin(gateway: PanelGateway): RequestHandler {
   return async (request, response, next) => {
     const claims = request.session.access;
     const principal = claims ? await gateway.resume(claims) : null;
-    if (claims && principal && principal.role === 'admin' && principal.secondFactor) {
+    if (claims && principal && mayEnterPanel(principal)) {
       // Unchanged facts leave the stored session untouched (express-session compares them).
       request.session.adminUser = panelAdminOf(principal, request.session.adminUser);
       // Own properties, so they survive the copy of the request AdminJS hands to actions.

@@ -14,7 +14,7 @@ import {
   type PanelMethod,
 } from './panel-gateway';
 import { codePage, passwordPage, refusedPage, signOutPage } from './panel-pages';
-import { panelAdminOf, type PanelAdmin } from './panel-resources';
+import { mayEnterPanel, panelAdminOf, type PanelAdmin } from './panel-resources';
 
 declare module 'express-session' {
   interface SessionData {
@@ -69,7 +69,8 @@ const MEMBERS_MESSAGE =
 /**
  * Two steps (P4, A5): the password, then the code of the user's method, each answered by the
  * product's own login services. The session id is regenerated at each step; only an
- * administrator who passed the second factor (or a trusted device) gets `adminUser`.
+ * administrator who passed the second factor (or a trusted device), or platform support staff
+ * (who always give the second factor, H1), gets `adminUser`.
  */
 export function signInRoutes(gateway: PanelGateway, productName: string): Router {
   const router = Router();
@@ -216,7 +217,7 @@ async function admit(gateway: PanelGateway, request: Request, grant: PanelGrant)
   } else if (!principal.secondFactor) {
     await gateway.endSession(grant.claims);
     request.session.refusal = SETUP_MESSAGE;
-  } else if (principal.role !== 'admin') {
+  } else if (!mayEnterPanel(principal)) {
     await gateway.endSession(grant.claims);
     request.session.refusal = MEMBERS_MESSAGE;
   } else {

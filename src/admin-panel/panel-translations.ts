@@ -38,10 +38,37 @@ export const panelTranslations = {
         userAgent: 'Browser or client',
       },
     },
+    'support-requests': {
+      properties: {
+        when: 'Asked',
+        name: 'User',
+        email: 'User (email)',
+        action: 'Action',
+        status: 'State',
+        support: 'Asked by (platform support)',
+        ticket: 'Support ticket',
+        expires: 'Expires',
+        decidedBy: 'Decided by',
+        decided: 'Decided',
+        done: 'Carried out',
+      },
+      actions: { approve: 'Approve', refuse: 'Refuse' },
+      buttons: { approveConfirm: 'Yes, approve', refuseConfirm: 'Yes, refuse' },
+      // {{action}} is what support asked to do, {{name}} and {{email}} whom it is about.
+      messages: {
+        approveConfirm:
+          'Approve platform support’s request ({{action}}) about {{name}} ({{email}})? Support may ' +
+          'then carry it out until it expires; the user and the administrators are emailed.',
+        refuseConfirm:
+          'Refuse platform support’s request ({{action}}) about {{name}} ({{email}})? Support cannot ' +
+          'carry it out; the user and the administrators are emailed.',
+      },
+    },
   },
   labels: {
     users: 'Users',
     'audit-events': 'Audit events',
+    'support-requests': 'Support requests',
   },
-  pages: { 'two-factor-policy': 'Two-factor policy' },
+  pages: { 'two-factor-policy': 'Two-factor policy', 'support-desk': 'Support desk' },
 };

@@ -9,6 +9,7 @@ import { PanelGateway } from './panel-gateway';
 import { panelHome } from './panel-home';
 import { auditEventsResource } from './resources/audit-events.resource';
 import { resourceKit } from './resources/gateway-resource';
+import { supportRequestsResource } from './resources/support-requests.resource';
 import { usersResource } from './resources/users.resource';
 import { panelErrors, panelRouter } from './panel-router';
 import { panelTranslations } from './panel-translations';
@@ -47,7 +48,7 @@ export class PanelLoader implements OnModuleInit {
       loginPath: '/admin/login',
       logoutPath: '/admin/logout',
       componentLoader: components.componentLoader,
-      resources: [usersResource(kit), auditEventsResource(kit)],
+      resources: [usersResource(kit), auditEventsResource(kit), supportRequestsResource(kit)],
       ...panelHome(this.gateway, components),
       // The pages' brand (BRAND_*): without a logo AdminJS shows the name instead of its own logo.
       branding: {

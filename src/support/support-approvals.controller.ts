@@ -13,8 +13,8 @@ import { Authenticated, CurrentPrincipal } from 'src/access/access.decorators';
 import type { Principal } from 'src/access/principal';
 import { Client, type ClientInfo } from 'src/common/http/client-info';
 import { PageQueryDto } from 'src/common/http/page-query.dto';
-import { SupportRequestDto, SupportRequestPageDto } from './support.dto';
-import { SupportApprovalsService } from './support-approvals.service';
+import { SupportRequestDto, SupportRequestPageDto } from 'src/auth/support-desk/support.dto';
+import { SupportApprovalsService } from 'src/auth/support-desk/support-approvals.service';
 
 const DECISION =
   'A pending request of the caller’s account, within 24 hours of being asked: decided once ' +

@@ -21,9 +21,9 @@ import {
   SupportActionResultDto,
   SupportRequestPageDto,
   SupportUserStatusDto,
-} from './support.dto';
-import { SupportDeskService } from './support-desk.service';
-import { SupportRequestsService } from './support-requests.service';
+} from 'src/auth/support-desk/support.dto';
+import { SupportDeskService } from 'src/auth/support-desk/support-desk.service';
+import { SupportRequestsService } from 'src/auth/support-desk/support-requests.service';
 import { ApiErrors } from 'src/common/errors/api-doc.decorator';
 import { ErrorCode } from 'src/common/errors/error-code';
 

@@ -1,43 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from 'src/auth/auth.module';
-import { DevicesModule } from 'src/devices/devices.module';
-import { MailModule } from 'src/mail/mail.module';
-import { PolicyModule } from 'src/policy/policy.module';
-import { RateLimitModule } from 'src/rate-limit/rate-limit.module';
-import { TwoFactorModule } from 'src/two-factor/two-factor.module';
-import { UsersModule } from 'src/users/users.module';
-import { SupportActionsService } from './support-actions.service';
+import { SupportDeskModule } from 'src/auth/support-desk/support-desk.module';
 import { SupportApprovalsController } from './support-approvals.controller';
-import { SupportApprovalsService } from './support-approvals.service';
 import { SupportController } from './support.controller';
-import { SupportDeskService } from './support-desk.service';
-import { SupportRequest } from './support-request.entity';
-import { SupportRequestsService } from './support-requests.service';
-import { SupportStatusService } from './support-status.service';
 
 /**
- * The support desk (H1–H4): platform staff help a locked-out user across accounts, and the
- * account's administrators approve when their policy asks. Roles come from the CLI only.
+ * The support desk's API (H1–H4): platform staff help a locked-out user across accounts, and the
+ * account's administrators approve when their policy asks. Roles come from the CLI only; the use
+ * cases live in auth/support-desk/, which the panel shares.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([SupportRequest]),
-    AuthModule,
-    UsersModule,
-    TwoFactorModule,
-    DevicesModule,
-    PolicyModule,
-    RateLimitModule,
-    MailModule,
-  ],
+  imports: [SupportDeskModule],
   controllers: [SupportController, SupportApprovalsController],
-  providers: [
-    SupportDeskService,
-    SupportStatusService,
-    SupportActionsService,
-    SupportApprovalsService,
-    SupportRequestsService,
-  ],
 })
 export class SupportModule {}

@@ -15,7 +15,7 @@ const h = new ViewHelpers();
  * The page of a record action that changes something (A6). AdminJS calls actions without a
  * component with GET; this page only reads the record when it opens (a GET changes nothing) and
  * acts when the button is pressed, with a POST that carries the panel's Origin. The message and
- * the button name the record ({{name}}, {{email}}), so nobody acts on the wrong user.
+ * the button name the record ({{name}}, {{email}}, and {{action}} where it has one), so nobody acts on the wrong user.
  */
 const ConfirmRecordAction = ({ action, resource, record }) => {
   const { translateMessage, translateButton } = useTranslation();
@@ -26,6 +26,8 @@ const ConfirmRecordAction = ({ action, resource, record }) => {
   const names = {
     name: record.params.name ?? record.title,
     email: record.params.email ?? '',
+    // What is asked of the record, where its resource has such a field (a support request's).
+    action: record.params.action ?? '',
     // React escapes what it renders; escaping here too would show entities.
     interpolation: { escapeValue: false },
   };

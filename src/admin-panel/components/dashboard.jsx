@@ -1,8 +1,9 @@
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H3, Link, MessageBox, Text } from '@adminjs/design-system';
-import { ApiClient } from 'adminjs';
+import { ApiClient, ViewHelpers } from 'adminjs';
 
 const api = new ApiClient();
+const h = new ViewHelpers();
 
 const BAR = '#3040d6';
 const LOCKOUT = '#c2410c';
@@ -100,6 +101,17 @@ const Dashboard = () => {
 
   if (error) return <MessageBox m="xl" variant="danger" message={error} />;
   if (!data) return <Box p="xl">Loading…</Box>;
+  if (data.supportDeskOnly) {
+    return (
+      <Box variant="container" m="xl" data-testid="support-desk-home">
+        <H2>Platform support</H2>
+        <Text>
+          You are platform support staff and administer no account here: use the{' '}
+          <Link href={h.pageUrl('support-desk')}>Support desk</Link>.
+        </Text>
+      </Box>
+    );
+  }
 
   const withMethod = data.users - data.policy.withoutMethod;
   const rows = [
