@@ -472,7 +472,9 @@ describe('AdminJS panel over HTTP (P4, A5, A2)', () => {
           type: 'user.disabled',
           ip: expect.any(String),
         });
-        const foreign = await api(own, `audit-events/records/${event.id.replace(/.$/, '0')}/show`);
+        // Another id: the last hex digit changed (never to itself).
+        const otherId = event.id.replace(/.$/, (last) => (last === '0' ? '1' : '0'));
+        const foreign = await api(own, `audit-events/records/${otherId}/show`);
         expect(foreign.body.record?.params ?? {}).toEqual({});
         const nobody = await api(
           own,

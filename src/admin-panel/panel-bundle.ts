@@ -78,14 +78,34 @@ export function importAdminJs(): Promise<AdminJSModule> {
 export async function ensurePanelBundle(
   admin: { initialize(): Promise<void> },
   rebuild = false,
+  announce: (message: string) => void = (message) => process.stdout.write(`${message}\n`),
 ): Promise<void> {
   if (rebuild || !existsSync(join(panelBundleDir(), 'bundle.js'))) {
-    await asProduction(async () => {
-      delete process.env.ADMIN_JS_SKIP_BUNDLE;
-      await admin.initialize();
-    });
+    await asProduction(() =>
+      withConsoleLog(announce, () => {
+        delete process.env.ADMIN_JS_SKIP_BUNDLE;
+        return admin.initialize();
+      }),
+    );
   }
   process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+}
+
+/**
+ * AdminJS announces its bundling with console.log; the app passes its logger, so that in
+ * production that line too is one of the log's JSON lines.
+ */
+async function withConsoleLog<T>(
+  announce: (message: string) => void,
+  work: () => Promise<T>,
+): Promise<T> {
+  const log = console.log;
+  console.log = (...parts: unknown[]) => announce(parts.map(String).join(' '));
+  try {
+    return await work();
+  } finally {
+    console.log = log;
+  }
 }
 
 async function buildAhead(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Application } from 'express';
 import type { AppConfig } from 'src/config/app-config';
@@ -31,6 +31,8 @@ interface Layer {
  */
 @Injectable()
 export class PanelLoader implements OnModuleInit {
+  private readonly logger = new Logger(PanelLoader.name);
+
   constructor(
     @Inject(ADMINJS) private readonly adminjs: AdminJSModule,
     private readonly gateway: PanelGateway,
@@ -61,7 +63,7 @@ export class PanelLoader implements OnModuleInit {
       settings: { defaultPerPage: 20 },
     });
     // Never admin.watch(): outside production it starts a rollup watcher that outlives the app.
-    await ensurePanelBundle(admin);
+    await ensurePanelBundle(admin, false, (message) => this.logger.log(message));
     const { default: AdminJSExpress } = await import('@adminjs/express');
     const router = panelRouter({
       admin,
