@@ -34,6 +34,15 @@ const EVERY_ACTION =
   'staff. Where the account requires approval, answers `status: "pending"`: carry it out once approved. The ' +
   'user and the account’s administrators are emailed; the account’s audit trail shows who, why and the ticket.';
 
+/** What every action on a user may answer besides success. */
+const ACTION_ERRORS = [
+  ErrorCode.FORBIDDEN,
+  ErrorCode.SECOND_FACTOR_REQUIRED,
+  ErrorCode.STEP_UP_REQUIRED,
+  ErrorCode.TOO_MANY_REQUESTS,
+  ErrorCode.NOT_FOUND,
+];
+
 /** H2, H4: the support desk's API, for platform staff only (403 FORBIDDEN for anyone else). */
 @ApiTags('support')
 @Authenticated({ platformRoles: [...PLATFORM_ROLES], secondFactor: true })
@@ -44,13 +53,7 @@ export class SupportController {
     private readonly requests: SupportRequestsService,
   ) {}
 
-  @ApiErrors(
-    ErrorCode.FORBIDDEN,
-    ErrorCode.SECOND_FACTOR_REQUIRED,
-    ErrorCode.STEP_UP_REQUIRED,
-    ErrorCode.TOO_MANY_REQUESTS,
-    ErrorCode.NOT_FOUND,
-  )
+  @ApiErrors(...ACTION_ERRORS)
   @Post('users/lookup')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -68,13 +71,7 @@ export class SupportController {
     return this.desk.lookup(principal, body, client);
   }
 
-  @ApiErrors(
-    ErrorCode.FORBIDDEN,
-    ErrorCode.SECOND_FACTOR_REQUIRED,
-    ErrorCode.STEP_UP_REQUIRED,
-    ErrorCode.TOO_MANY_REQUESTS,
-    ErrorCode.NOT_FOUND,
-  )
+  @ApiErrors(...ACTION_ERRORS)
   @Post('users/:id/temporary-code')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -94,13 +91,7 @@ export class SupportController {
     return this.desk.act(principal, id, 'temporary_code', body, client);
   }
 
-  @ApiErrors(
-    ErrorCode.FORBIDDEN,
-    ErrorCode.SECOND_FACTOR_REQUIRED,
-    ErrorCode.STEP_UP_REQUIRED,
-    ErrorCode.TOO_MANY_REQUESTS,
-    ErrorCode.NOT_FOUND,
-  )
+  @ApiErrors(...ACTION_ERRORS)
   @Post('users/:id/two-factor/reset')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -117,13 +108,7 @@ export class SupportController {
     return this.desk.act(principal, id, 'reset', body, client);
   }
 
-  @ApiErrors(
-    ErrorCode.FORBIDDEN,
-    ErrorCode.SECOND_FACTOR_REQUIRED,
-    ErrorCode.STEP_UP_REQUIRED,
-    ErrorCode.TOO_MANY_REQUESTS,
-    ErrorCode.NOT_FOUND,
-  )
+  @ApiErrors(...ACTION_ERRORS)
   @Post('users/:id/sessions/end')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
