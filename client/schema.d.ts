@@ -933,10 +933,10 @@ export interface components {
     };
     StartStepUpDto: {
       /**
-       * @description One of the caller’s methods in force.
+       * @description One of the caller’s methods in force, or `recovery` while they have a recovery code left.
        * @enum {string}
        */
-      method: 'passkey' | 'totp' | 'email';
+      method: 'passkey' | 'totp' | 'email' | 'recovery';
     };
     StepUpStartedDto: {
       /**
@@ -945,7 +945,7 @@ export interface components {
        */
       stepUpId: string;
       /** @enum {string} */
-      method: 'passkey' | 'totp' | 'email';
+      method: 'passkey' | 'totp' | 'email' | 'recovery';
       /** @description What the method needs shown or answered (a hint, WebAuthn request options). */
       challenge?: components['schemas']['ChallengePromptDto'];
     };
@@ -1876,7 +1876,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Opens a step-up for one of the caller’s methods (an email code is sent, passkey options are answered). 409 METHOD_NOT_ENABLED for a method the caller does not have. Recovery codes need no start. */
+      /** @description Opens a step-up for one of the caller’s methods (an email code is sent, passkey options are answered). 409 METHOD_NOT_ENABLED for a method the caller does not have. `recovery` opens one for a recovery code (nothing is sent); any open step-up also takes one, with `method: "recovery"`. */
       200: {
         headers: {
           [name: string]: unknown;

@@ -6,8 +6,9 @@ import { ErrorBodyDto } from './common/errors/error-body.dto';
 import { documentErrors } from './common/errors/openapi-errors';
 import helmet from 'helmet';
 import { bodyParsers } from './common/http/body-parsing';
+import { storeNothing } from './common/http/caching';
 import { answerClientErrors, limitSlowClients } from './common/http/client-errors';
-import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { AllExceptionsFilter, BROWSER_ERROR_PAGES } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
 import { AppLogger } from './logging/app-logger';
@@ -41,10 +42,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   answerClientErrors(app.getHttpServer());
   limitSlowClients(app.getHttpServer(), config.requestTimeoutSeconds);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
-  app.use(helmet());
+  app.use(helmet(), storeNothing);
+  // Nothing is stored, so no cache ever revalidates: an ETag would only cost a hash per answer.
+  app.set('etag', false);
   app.use(...bodyParsers());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(BROWSER_ERROR_PAGES)));
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
   });

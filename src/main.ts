@@ -6,7 +6,7 @@ import type { Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { FirstStartService } from './accounts/first-start.service';
+import { FirstAdminRefused, FirstStartService } from './accounts/first-start.service';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
@@ -25,13 +25,21 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, { adminPanel: true }),
-    // Held until configureApp hands Nest the app's logger (src/logging).
-    { bodyParser: false, bufferLogs: true },
+    // Logs held until configureApp hands Nest the app's logger (src/logging). Connections still
+    // open at close are cut once the drain below has found no request in progress: a client that
+    // connected and never sent anything (a browser's preconnect) would otherwise hold the exit.
+    { bodyParser: false, bufferLogs: true, forceCloseConnections: true },
   );
   configureApp(app, config);
   for (const warning of config.unsafeOverrides) new Logger('Config').warn(warning);
   stopGracefullyOn(app, ['SIGTERM', 'SIGINT']);
-  await app.listen(config.port);
+  try {
+    await app.listen(config.port);
+  } catch (error) {
+    if (!(error instanceof FirstAdminRefused)) throw error;
+    await app.close();
+    return fail(error.message);
+  }
   printWelcome(await app.getUrl(), app.get(FirstStartService));
 }
 

@@ -41,8 +41,11 @@ describe('AdminJS panel: the Support desk for platform staff (H1–H4)', () => {
     agent.post('/admin/api/pages/support-desk').set('Sec-Fetch-Site', 'same-origin').send(body);
   const trail = async () =>
     (await get(desk, 'pages/support-desk').expect(200)).body.trail as {
+      id: string;
       action: string;
+      status: string;
       targetUserId: string;
+      mayCarryOut: boolean;
     }[];
   const methodsOf = async (user: UserWithApp) => {
     const { accessToken } = await signInWithApp(t, admin, admin.secret);
@@ -179,5 +182,55 @@ describe('AdminJS panel: the Support desk for platform staff (H1–H4)', () => {
     expect(await methodsOf(member)).toEqual(['totp']);
     await post({ ...body, operation: 'reset', code: freshCode() }).expect(200);
     expect(await methodsOf(member)).toEqual([]);
+  });
+
+  it('H4: under four eyes an action waits for approval, then the desk carries it out once from its trail, with a fresh code', async () => {
+    const { accessToken: adminToken } = await signInWithApp(t, admin, admin.secret);
+    const fourEyes = (supportApprovalRequired: boolean) =>
+      t
+        .as(adminToken)
+        .put('/api/admin/policy')
+        .send({ twoFactorRequired: false, supportApprovalRequired })
+        .expect(200);
+    await fourEyes(true);
+    try {
+      const asked = await post({
+        operation: 'temporary_code',
+        userId: member.id,
+        reason: REASON,
+        ticket: TICKET,
+        code: freshCode(),
+      }).expect(200);
+      expect(asked.body.result).toEqual({ requestId: expect.any(String), status: 'pending' });
+      const requestId = asked.body.result.requestId as string;
+      const row = async () => (await trail()).find((entry) => entry.id === requestId);
+      expect(await row()).toMatchObject({ status: 'pending', mayCarryOut: false });
+      const carryOut = (body: object = {}) =>
+        post({ operation: 'carry_out', requestId, code: freshCode(), ...body });
+      const early = await carryOut();
+      expect([early.status, early.body.code]).toEqual([409, 'SUPPORT_REQUEST_CLOSED']);
+
+      await t.as(adminToken).post(`/api/admin/support-requests/${requestId}/approve`).expect(200);
+      expect(await row()).toMatchObject({ status: 'approved', mayCarryOut: true });
+      for (const bad of [{ requestId: 'not-a-uuid' }, { code: undefined }]) {
+        const refused = await carryOut(bad);
+        expect([JSON.stringify(bad), refused.status, refused.body.code]).toEqual([
+          JSON.stringify(bad),
+          400,
+          'VALIDATION_FAILED',
+        ]);
+      }
+      const done = await carryOut().expect(200);
+      expect(done.body.result).toMatchObject({
+        requestId,
+        status: 'done',
+        temporaryCode: expect.any(String),
+      });
+      expect(await row()).toMatchObject({ status: 'done', mayCarryOut: false });
+      const again = await carryOut();
+      expect([again.status, again.body.code]).toEqual([409, 'SUPPORT_REQUEST_CLOSED']);
+    } finally {
+      await fourEyes(false);
+    }
   });
 });

@@ -93,6 +93,23 @@ describe('HTTP hygiene', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('no answer may be cached: tokens, recovery codes and personal data are said no-store', async () => {
+    const user = await createAccountWithUser(t, 'admin');
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    const me = await t
+      .as(login.body.accessToken as string)
+      .get('/api/me')
+      .expect(200);
+    const refused = await t.http.get('/api/me').expect(401);
+    for (const response of [login, me, refused]) {
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers.etag).toBeUndefined();
+    }
+  });
+
   it('serves the OpenAPI document generated from the code', async () => {
     const document = await t.http.get('/api/docs-json').expect(200);
     expect(document.body.paths['/api/auth/login'].post.operationId).toBe('login');

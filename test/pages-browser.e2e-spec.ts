@@ -180,7 +180,7 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
     expect(serverErrors).toEqual([]);
   }, 180_000);
 
-  it('French pages and the error screens pass axe: wrong password, CSRF refusal, wrong code, expired sign-in, lockout with its end', async () => {
+  it('French pages and the error screens pass axe: wrong password, CSRF refusal, wrong code, expired sign-in, lockout with its end, an unknown address', async () => {
     const { user, secret } = await userWithMethods(t, ['totp']);
     const page = await newPage();
 
@@ -244,6 +244,12 @@ describe('Pages for people who sign in, in a real browser (U1, U2, U3)', () => {
       new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(until),
     );
     await accessible(page, 'locked');
+
+    // An address no page route takes: still the pages' 404, under their CSP, in the browser's language.
+    const missing = await page.goto(`${base}/account`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.textContent('#form-error')).toBe('This page does not exist.');
+    await accessible(page, 'not-found');
     expect(cspViolations).toEqual([]);
     expect(serverErrors).toEqual([]);
   }, 120_000);

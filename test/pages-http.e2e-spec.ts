@@ -2,12 +2,17 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
 import { WebSession } from 'src/sessions/web-session.entity';
 import { UsersService } from 'src/users/users.service';
 import { DataSource, type Repository } from 'typeorm';
 import { createAccountWithUser } from './support/factories';
 import { totpCode } from './support/independent-totp';
+import { serve } from './support/browser';
 import { csrfOf, signedInAtPages } from './support/pages';
 import { startTestApp, type TestApp } from './support/test-app';
 import { nextTotpStep, signInWithApp, startChallenge, userWithMethods } from './support/two-factor';
@@ -220,6 +225,98 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
     expect((await t.app.get(UsersService).findById(user.id))!.locale).toBe('fr');
   });
 
+  (process.env.E2E_DATABASE_URL ? it : it.skip)(
+    'U1: a redirect is sent only once the session holds what its request changed, so the page it leads to reads it (MariaDB)',
+    async () => {
+      const base = await serve(t);
+      const first = await fetch(`${base}/`);
+      const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
+      const sessionId = /^gk_session=s%3A([^.]+)\./.exec(cookie)?.[1];
+      expect(sessionId).toEqual(expect.any(String));
+      // Another connection holds the session's row: the switch's save waits until it lets go.
+      const lock = await createConnection(t.config.database.url);
+      await lock.query('START TRANSACTION');
+      await lock.query('SELECT id FROM panel_sessions WHERE id = ? FOR UPDATE', [sessionId]);
+      const form = new URLSearchParams({ _csrf: csrfOf(await first.text()), language: 'fr' });
+      const answer = new Promise<IncomingMessage>((resolve, reject) =>
+        httpRequest(
+          `${base}/language`,
+          {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          },
+          resolve,
+        )
+          .on('error', reject)
+          .end(form.toString()),
+      );
+      const early = await Promise.race([
+        answer.then(() => 'redirect sent'),
+        sleep(1500).then(() => 'waiting for the save'),
+      ]);
+      await lock.query('ROLLBACK');
+      await lock.end();
+      expect(early).toBe('waiting for the save');
+      expect((await answer).statusCode).toBe(303);
+      const next = await fetch(`${base}/`, { headers: { cookie } });
+      expect(await next.text()).toContain('<html lang="fr"');
+    },
+  );
+
+  it("A6: a form's address opened with GET (a reload after a refusal) leads to its page and does nothing; an unknown page is the pages' 404", async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const visitor = request.agent(t.app.getHttpServer());
+    for (const path of ['/sign-in', '/sign-in/code', '/sign-in/resend', '/sign-out', '/language']) {
+      await visitor.get(path).expect(303).expect('Location', '/');
+    }
+    const browser = await signedIn(user, secret);
+    await browser.get('/sign-out').expect(303).expect('Location', '/');
+    await browser.get('/').expect(302).expect('Location', '/account/security');
+    for (const path of ['methods/email', 'recovery-codes/saved', 'sign-out-everywhere']) {
+      await browser
+        .get(`/account/security/${path}`)
+        .expect(303)
+        .expect('Location', '/account/security');
+    }
+    // Still signed in: neither sign-out ran.
+    await browser.get('/account/security').expect(200);
+    const unknown = await browser.get('/account/security/no-such-page').expect(404);
+    expect(unknown.headers['content-type']).toMatch(/^text\/html/);
+    expect(unknown.text).toContain('<html');
+  });
+
+  it('I5: what a browser meets before any page route (an unknown address, a body refused by the parsers) is a page in its language, with the pages’ CSP and no form; API clients and /api keep JSON', async () => {
+    const asBrowser = (call: request.Test) =>
+      call
+        .set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
+        .set('Accept-Language', 'fr-FR,fr;q=0.9');
+    const pageOf = (answer: request.Response) => ({
+      type: answer.headers['content-type'],
+      csp: answer.headers['content-security-policy'],
+      language: /<html lang="(\w+)">/.exec(answer.text)?.[1],
+      forms: (answer.text.match(/<form/g) ?? []).length,
+    });
+    const page = {
+      type: expect.stringMatching(/^text\/html/),
+      csp: expect.stringContaining("default-src 'none'"),
+      language: 'fr',
+      forms: 0,
+    };
+
+    const unknown = await asBrowser(t.http.get('/account')).expect(404);
+    expect(pageOf(unknown)).toEqual(page);
+    expect(unknown.text).toContain('Cette page n&#x27;existe pas.');
+    const unreadable = await asBrowser(t.http.post('/sign-in'))
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
+    expect(pageOf(unreadable)).toEqual(page);
+
+    const json = (answer: request.Response) => [answer.status, answer.body.code as string];
+    expect(json(await t.http.get('/account'))).toEqual([404, 'NOT_FOUND']);
+    expect(json(await asBrowser(t.http.get('/api/nowhere')))).toEqual([404, 'NOT_FOUND']);
+  });
+
   it('I5: bad input to a page answers a 4xx page, never a 5xx, and the API keeps its prefix', async () => {
     const browser = request.agent(t.app.getHttpServer());
     const token = csrfOf((await browser.get('/').expect(200)).text);
@@ -415,7 +512,7 @@ describe('Pages with a brand from configuration (BRAND_*)', () => {
     const served = await t.http.get(logoPath).expect(200);
     expect(served.headers['content-type']).toBe('image/png');
     expect(served.headers['cache-control']).toContain('immutable');
-    expect(served.headers['content-security-policy']).toContain('sandbox');
+    expect(served.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
     expect(Buffer.from(served.body as Buffer).equals(logo)).toBe(true);
     expect(page.text).toContain(`<link rel="icon" href="${logoPath}">`);
 

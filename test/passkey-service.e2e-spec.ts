@@ -444,6 +444,13 @@ describe('PasskeyService', () => {
       });
     });
 
+    it('as a second factor, a user handle left out, null or empty (as some client libraries send it) is no handle', async () => {
+      const { user, device } = await userWithPasskey();
+      for (const userHandle of [null, '']) {
+        expect(await (await secondFactor(user, device, { userHandle })).verify()).toBe('accepted');
+      }
+    });
+
     it('W4: without user verification it is refused, though the same key passes as a second factor', async () => {
       const { user, device } = await userWithPasskey({ userVerification: false });
       const response = device.assert(await passkeys.passwordlessOptions());
@@ -454,7 +461,7 @@ describe('PasskeyService', () => {
     it('W5: the user handle must be there and name the passkey’s owner', async () => {
       const { device } = await userWithPasskey();
       const other = await newUser();
-      for (const userHandle of [null, Buffer.from(other.id).toString('base64url')]) {
+      for (const userHandle of [null, '', Buffer.from(other.id).toString('base64url')]) {
         const response = device.assert(await passkeys.passwordlessOptions(), { userHandle });
         expect(await passkeys.verifyPasswordless(response)).toEqual({ outcome: 'invalid' });
       }

@@ -1,6 +1,7 @@
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -14,6 +15,7 @@ import {
   SoftwareAuthenticator,
   type AuthenticatorSettings,
   type CeremonyOverrides,
+  u2fAttestationCertificate,
 } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
@@ -53,6 +55,8 @@ describe('Passkeys', () => {
     token: string,
     key: SoftwareAuthenticator,
     overrides: CeremonyOverrides = {},
+    /** How the client encodes the answer, if not as a browser does. */
+    encoded: (answer: RegistrationResponseJSON) => object = (answer) => answer,
   ) {
     const begun = await t
       .as(token)
@@ -63,7 +67,10 @@ describe('Passkeys', () => {
       begun.body.options as PublicKeyCredentialCreationOptionsJSON,
       overrides,
     );
-    return t.as(token).post('/api/me/two-factor/passkey/confirm').send({ response });
+    return t
+      .as(token)
+      .post('/api/me/two-factor/passkey/confirm')
+      .send({ response: encoded(response) });
   }
 
   async function memberWithPasskey(settings: Partial<AuthenticatorSettings> = {}) {
@@ -127,6 +134,59 @@ describe('Passkeys', () => {
       ]),
     );
     expect(JSON.stringify(status.body)).not.toContain(phone.credentials[0].id);
+  });
+
+  it('W1: a U2F security key (fido-u2f attestation, presence only) is added and passes the second step; a forged attestation is refused', async () => {
+    const u2fKey = { userVerification: false, discoverable: false, transports: ['usb'] };
+    const batch = await u2fAttestationCertificate();
+    const member = await createUser(t, admin.accountId, 'member');
+    const token = (await signIn(t, member)).accessToken;
+    // Signed by another key than its certificate's: the attestation does not verify.
+    const forged = authenticator({
+      ...u2fKey,
+      attestation: 'fido-u2f',
+      u2fAttestation: {
+        der: batch.der,
+        privateKey: (await u2fAttestationCertificate()).privateKey,
+      },
+    });
+    const refused = await addPasskey(member, token, forged);
+    expect([refused.status, refused.body.code]).toEqual([400, 'PASSKEY_REFUSED']);
+    const none = await t.as(token).get('/api/me/two-factor').expect(200);
+    expect(none.body.passkey.enabled).toBe(false);
+
+    const key = authenticator({ ...u2fKey, attestation: 'fido-u2f', u2fAttestation: batch });
+    await addPasskey(member, token, key).then((added) => expect(added.status).toBe(200));
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: member.email, password: member.password })
+      .expect(200);
+    expect(login.body.method).toBe('passkey');
+    const session = await secondFactor(
+      login.body.challengeToken,
+      key.assert(login.body.challenge.options),
+    ).expect(200);
+    expect(session.body.status).toBe('authenticated');
+  });
+
+  it('W1: ids sent with base64 padding (some encoders add it) name the same credential', async () => {
+    const padded = <T extends { id: string; rawId: string }>(answer: T): T => ({
+      ...answer,
+      id: `${answer.id}=`,
+      rawId: `${answer.rawId}=`,
+    });
+    const member = await createUser(t, admin.accountId, 'member');
+    const token = (await signIn(t, member)).accessToken;
+    const key = authenticator();
+    await addPasskey(member, token, key, {}, padded).then((added) =>
+      expect(added.status).toBe(200),
+    );
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ email: member.email, password: member.password })
+      .expect(200);
+    const assertion = padded(key.assert(login.body.challenge.options));
+    await secondFactor(login.body.challengeToken, assertion).expect(200);
   });
 
   it('W1: a registration from another origin or for another RP id answers 400 PASSKEY_REFUSED and adds nothing', async () => {

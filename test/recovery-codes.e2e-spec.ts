@@ -1,9 +1,10 @@
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
 import { AuditEvent } from 'src/audit/audit-event.entity';
 import { RecoveryCode } from 'src/two-factor/recovery/recovery-code.entity';
 import { AttemptCounter } from 'src/rate-limit/attempt-counter.entity';
 import { createAccountWithUser, signIn, type TestUser } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { inParallel } from './support/parallel';
 import { enableTotpMethod, signInWithApp, startChallenge } from './support/two-factor';
 
 describe('Recovery codes', () => {
@@ -64,6 +65,31 @@ describe('Recovery codes', () => {
     expect(again.body.code).toBe('INVALID_CODE');
     const status = await t.as(token).get('/api/me/two-factor').expect(200);
     expect(status.body.recoveryCodes).toEqual({ remaining: 9 });
+  });
+
+  it('R1, B6: one recovery code sent to eight sign-ins at once signs in once', async () => {
+    const { user, codes } = await userWithCodes();
+    const challenges = await Promise.all(Array.from({ length: 8 }, () => startChallenge(t, user)));
+    const { responses, maxInFlight } = await inParallel(
+      challenges.map(
+        ({ challengeToken }) =>
+          () =>
+            t.http
+              .post('/api/auth/two-factor/verify')
+              .send({ challengeToken, method: 'recovery', code: codes[0] }),
+      ),
+    );
+    expect(maxInFlight).toBeGreaterThan(1);
+    const answers = responses.map((answer) => [answer.status, answer.body.code as unknown]);
+    expect(answers.filter(([status]) => status === 200)).toHaveLength(1);
+    expect(answers.filter(([status]) => status !== 200)).toEqual(
+      Array.from({ length: 7 }, () => [401, 'INVALID_CODE']),
+    );
+    const used = await t.app
+      .get(DataSource)
+      .getRepository(RecoveryCode)
+      .countBy({ userId: user.id, usedAt: Not(IsNull()) });
+    expect(used).toBe(1);
   });
 
   it('R1: regenerating voids the old set', async () => {

@@ -233,6 +233,35 @@ describe('Support desk', () => {
     await act(privileged, admin.id, 'sessions/end').expect(200);
   });
 
+  it('H2: a recovery code gives a step-up of its own while one is left: nothing is sent, and each code works once', async () => {
+    const { member } = await customer();
+    const support = await supportPerson(t);
+    const start = () =>
+      t.as(support.token).post('/api/auth/step-up/start').send({ method: 'recovery' });
+    const none = await start();
+    expect([none.status, none.body.code]).toEqual([409, 'METHOD_NOT_ENABLED']);
+    const { codes } = (
+      await t
+        .as(support.token)
+        .post('/api/me/recovery-codes')
+        .send({ password: support.user.password })
+        .expect(200)
+    ).body as { codes: string[] };
+
+    const mails = t.mail.messages.length;
+    const started = await start().expect(200);
+    expect(started.body).toEqual({ stepUpId: expect.any(String), method: 'recovery' });
+    expect(t.mail.messages.length).toBe(mails);
+    const answer = (stepUpId: string) =>
+      t.as(support.token).post('/api/auth/step-up').send({ stepUpId, code: codes[0] });
+    const proof = await answer(started.body.stepUpId as string).expect(200);
+    const stepUpToken = proof.body.stepUpToken as string;
+    await lookup({ ...support, stepUpToken }, member.email).expect(200);
+
+    const reused = await answer((await start().expect(200)).body.stepUpId as string);
+    expect([reused.status, reused.body.code]).toEqual([401, 'INVALID_CODE']);
+  });
+
   it('H1: only platform staff who passed a second factor reach the desk; nobody grants a role over HTTP', async () => {
     const { adminToken, member } = await customer();
     const asAdmin = await t

@@ -42,8 +42,10 @@ export async function startServer(setup: ServerSetup): Promise<Server> {
     ADMIN_PASSWORD: ADMIN.password,
     // A throughput measurement from one address must not become a measurement of the limiter.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // As deployed (JSON logs); mails, which no measured path sends, go to files.
+    NODE_ENV: 'production',
+    ALLOW_MAIL_TO_FILES: 'true',
   };
-  delete env.NODE_ENV;
   delete env.SMTP_URL;
   // stdout carries a line per request: ignored, as an undrained pipe would block the server.
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {

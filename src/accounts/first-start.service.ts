@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { withDatabaseLock } from 'src/database/database-lock';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { validateBody } from 'src/common/http/validation';
+import { CreateUserDto } from 'src/users/users.dto';
 import { UsersService } from 'src/users/users.service';
 import { AccountsService } from './accounts.service';
 
@@ -49,10 +51,31 @@ export class FirstStartService implements OnApplicationBootstrap {
       );
       return;
     }
-    const email = given?.email ?? DEMO_ADMIN_EMAIL;
-    const password = given?.password ?? randomBytes(12).toString('base64url');
+    const admin = await firstAdminOf({
+      email: given?.email ?? DEMO_ADMIN_EMAIL,
+      password: given?.password ?? randomBytes(12).toString('base64url'),
+      name: 'Administrator',
+      role: 'admin',
+    });
+    const { email, password } = admin;
     const account = await this.accounts.create(given ? 'Default account' : 'Demo account');
-    await this.users.create(account.id, { email, password, name: 'Administrator', role: 'admin' });
+    await this.users.create(account.id, admin);
     this.createdAdmin = { email, generatedPassword: given ? undefined : password };
+  }
+}
+
+/** The first administrator the configuration names could not sign in: the start stops. */
+export class FirstAdminRefused extends Error {}
+
+/**
+ * The first administrator meets the API's rules for any user, so that they can sign in: an
+ * ADMIN_EMAIL the sign-in would refuse stops the first start with the rule it breaks.
+ */
+async function firstAdminOf(admin: CreateUserDto): Promise<CreateUserDto> {
+  try {
+    return await validateBody(CreateUserDto, admin);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FirstAdminRefused(`ADMIN_EMAIL or ADMIN_PASSWORD is refused: ${reason}`);
   }
 }

@@ -10,7 +10,7 @@ import {
   type AuditEventDto,
 } from 'src/audit/audit.dto';
 import { AccessService } from 'src/auth/access.service';
-import { LoginDto } from 'src/auth/auth.dto';
+import { LoginDto, StartStepUpDto, StepUpDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
 import { StepUpService } from 'src/auth/step-up.service';
 import {
@@ -25,6 +25,7 @@ import { SupportApprovalsService } from 'src/auth/support-desk/support-approvals
 import { SupportRequestsService } from 'src/auth/support-desk/support-requests.service';
 import { TwoFactorResetService } from 'src/auth/two-factor-reset.service';
 import { UserStatusService } from 'src/auth/user-status.service';
+import { passkeyResponseOf } from 'src/common/browser/passkey-answer';
 import { Clock } from 'src/common/clock';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
@@ -37,6 +38,7 @@ import { type PerIpDecision, PerIpLimits } from 'src/rate-limit/per-ip-limits';
 import type { SessionDto } from 'src/sessions/sessions.dto';
 import { SessionsService } from 'src/sessions/sessions.service';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import { RecoveryCodesService } from 'src/two-factor/recovery/recovery-codes.service';
 import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
 import { CreateUserDto } from 'src/users/users.dto';
 import type { User } from 'src/users/user.entity';
@@ -85,9 +87,11 @@ export type PasswordStep =
     }
   | { status: 'setup_required' };
 
-/** What answers the second step: a code (`recovery`: one of the recovery codes), or a passkey's. */
-export type PanelAnswer =
-  { code: string; recovery: boolean } | { response: Record<string, unknown> };
+/**
+ * What answers the second step: a code (`recovery`: one of the recovery codes), or a passkey's
+ * answer as the browser posted it (JSON).
+ */
+export type PanelAnswer = { code: string; recovery: boolean } | { response: string };
 
 export interface PanelUserRow {
   id: string;
@@ -144,12 +148,34 @@ export interface PanelSupportRequestRow {
   doneAt: string | null;
 }
 
-/** What every support action of the panel carries (H2): why, the ticket, and a fresh code. */
-export interface PanelSupportInput {
+/** A row of the desk's trail; an approved request its own asker may carry out from it. */
+export type PanelSupportTrailRow = SupportRequestDto & { mayCarryOut: boolean };
+
+/**
+ * The second factor a desk form carries (H2), with any of the staff member's methods: a code of
+ * the authenticator app or a recovery code alone (`method`: `totp`, the default, or `recovery`),
+ * or the answer (a code, or a passkey's JSON) to the step-up the desk started for the form
+ * (`supportStepUpStart`).
+ */
+export interface PanelStepUpAnswer {
+  method?: unknown;
+  code?: unknown;
+  stepUpId?: unknown;
+  response?: unknown;
+}
+
+/** What every support action of the panel carries (H2): why, the ticket, and a fresh factor. */
+export interface PanelSupportInput extends PanelStepUpAnswer {
   reason: unknown;
   ticket: unknown;
-  /** A code of the staff member's authenticator app, given on the action's form. */
-  code: unknown;
+}
+
+/** A step-up the desk started: what the form shows (a hint) or the browser answers (options). */
+export interface PanelStepUpStarted {
+  stepUpId: string;
+  method: PanelMethod;
+  hint?: string;
+  options?: Record<string, unknown>;
 }
 
 export type PanelSupportAction = 'temporary_code' | 'reset' | 'end_sessions';
@@ -188,6 +214,7 @@ export class PanelRefusal extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -239,7 +266,7 @@ export class PanelGateway {
       const input = await validateBody(VerifyChallengeDto, {
         challengeToken: this.crypto.decrypt(challenge),
         ...('response' in answer
-          ? { response: answer.response }
+          ? { response: passkeyResponseOf(answer.response) }
           : { code: answer.code, ...(answer.recovery ? { method: 'recovery' } : {}) }),
         rememberDevice,
       });
@@ -459,7 +486,7 @@ export class PanelGateway {
     return refusals(async () => {
       const { email, reason, ticket } = input;
       await validateBody(LookupUserDto, { email, reason, ticket, stepUpToken: UNCHECKED });
-      const stepUpToken = await this.stepUpProof(staffOnly(staff), input.code, client);
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), input, client);
       const valid = await validateBody(LookupUserDto, { email, reason, ticket, stepUpToken });
       return this.desk.lookup(staff, valid, client);
     });
@@ -474,36 +501,106 @@ export class PanelGateway {
     client: ClientInfo,
   ): Promise<SupportActionResultDto> {
     return refusals(async () => {
-      if (typeof userId !== 'string' || !isUUID(userId)) {
-        throw new AppException(ErrorCode.VALIDATION_FAILED, 'userId must be a UUID');
-      }
+      const targetId = uuidFrom(userId, 'userId');
       const { reason, ticket } = input;
       await validateBody(SupportActionDto, { reason, ticket, stepUpToken: UNCHECKED });
-      const stepUpToken = await this.stepUpProof(staffOnly(staff), input.code, client);
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), input, client);
       const valid = await validateBody(SupportActionDto, { reason, ticket, stepUpToken });
-      return this.desk.act(staff, userId, action, valid, client);
+      return this.desk.act(staff, targetId, action, valid, client);
+    });
+  }
+
+  /**
+   * POST /api/support/requests/:id/carry-out (H4): an action an account's administrator approved,
+   * carried out once by the staff member who asked, with a fresh second factor.
+   */
+  supportCarryOut(
+    staff: Principal,
+    requestId: unknown,
+    answer: PanelStepUpAnswer,
+    client: ClientInfo,
+  ): Promise<SupportActionResultDto> {
+    return refusals(async () => {
+      const id = uuidFrom(requestId, 'requestId');
+      const stepUpToken = await this.stepUpProof(staffOnly(staff), answer, client);
+      return this.desk.carryOut(staff, id, stepUpToken, client);
     });
   }
 
   /** GET /api/support/requests: the platform's trail, every account's, newest first (H4). */
-  async supportTrail(staff: Principal): Promise<SupportRequestDto[]> {
+  async supportTrail(staff: Principal): Promise<PanelSupportTrailRow[]> {
     staffOnly(staff);
-    return (await this.supportRequests.page({ page: 1, limit: SUPPORT_TRAIL_ROWS })).items;
+    const { items } = await this.supportRequests.page({ page: 1, limit: SUPPORT_TRAIL_ROWS });
+    return items.map((row) => ({
+      ...row,
+      mayCarryOut: row.status === 'approved' && row.supportUserId === staff.userId,
+    }));
   }
 
   /**
-   * H2 in the panel: the product's step-up, started and answered at once with the code the form
-   * carried (an authenticator app's), inside the panel's session; its proof is used at once.
+   * The staff member's methods in force, strongest first, then recovery codes while one is left:
+   * what the desk's forms offer (H2).
    */
-  private async stepUpProof(staff: Principal, code: unknown, client: ClientInfo): Promise<string> {
+  async supportStepUpMethods(staff: Principal): Promise<PanelMethod[]> {
+    const factors = await this.stepUp.factorsOf(staffOnly(staff));
+    return factors.sort((a, b) => rank(a) - rank(b));
+  }
+
+  /**
+   * POST /api/auth/step-up/start for a desk form, with any of the staff member's methods: it
+   * sends an email code, or answers the passkey's request options; the form's action answers it.
+   * Counted in that route's per-address limit (B4), as it sends mail.
+   */
+  supportStepUpStart(
+    staff: Principal,
+    method: unknown,
+    client: ClientInfo,
+  ): Promise<PanelStepUpStarted> {
+    return refusals(async () => {
+      await this.perIpLimits.take('method', client.ip);
+      const input = await validateBody(StartStepUpDto, { method });
+      const started = await this.stepUp.start(staffOnly(staff), input.method);
+      const { hint, options } = started.challenge ?? {};
+      return { stepUpId: started.stepUpId, method: started.method, hint, options };
+    });
+  }
+
+  /**
+   * H2 in the panel: the product's step-up inside the panel's session, its proof used at once.
+   * The answer to the step-up the desk started, or a code of the authenticator app or a recovery
+   * code alone (started and answered here at once: these need nothing sent or signed first).
+   */
+  private async stepUpProof(
+    staff: Principal,
+    answer: PanelStepUpAnswer,
+    client: ClientInfo,
+  ): Promise<string> {
+    const { stepUpId, method, code, response } = answer;
+    if (stepUpId !== undefined) {
+      const input = await validateBody(StepUpDto, {
+        stepUpId,
+        method,
+        code,
+        response: typeof response === 'string' ? passkeyResponseOf(response) : response,
+      });
+      return (await this.stepUp.verify(staff, input, client)).stepUpToken;
+    }
+    const alone = method ?? APP_CODE;
+    if (alone !== APP_CODE && alone !== RECOVERY_CODE) {
+      throw new AppException(
+        ErrorCode.VALIDATION_FAILED,
+        'method must be totp or recovery for a code alone; other methods answer a step-up (stepUpId)',
+      );
+    }
     if (typeof code !== 'string' || !code.trim()) {
       throw new AppException(
         ErrorCode.VALIDATION_FAILED,
-        'code must be a current code of your authenticator app',
+        'code must be a current code of your authenticator app or a recovery code, or stepUpId the answer of a step-up',
       );
     }
-    const { stepUpId } = await this.stepUp.start(staff, 'totp');
-    return (await this.stepUp.verify(staff, { stepUpId, code }, client)).stepUpToken;
+    const started = await this.stepUp.start(staff, alone);
+    return (await this.stepUp.verify(staff, { stepUpId: started.stepUpId, code }, client))
+      .stepUpToken;
   }
 
   /** The user a request is about and the administrator who decided, read once per page. */
@@ -604,10 +701,22 @@ export class PanelGateway {
   }
 }
 
+/** What a desk form's second factor may be without a step-up started first (`stepUpProof`). */
+const APP_CODE = 'totp';
+const RECOVERY_CODE = RecoveryCodesService.method;
+
 /** A method's place in the registry; one it does not know (any more) comes last. */
 function rank(method: string): number {
   const index = TWO_FACTOR_METHODS.indexOf(method);
   return index === -1 ? TWO_FACTOR_METHODS.length : index;
+}
+
+/** An id from a desk form: a UUID, or a 400 naming its field. */
+function uuidFrom(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isUUID(value)) {
+    throw new AppException(ErrorCode.VALIDATION_FAILED, `${field} must be a UUID`);
+  }
+  return value;
 }
 
 /** Stands in for the step-up proof while reason and ticket are validated, before the step-up. */
@@ -649,7 +758,9 @@ async function refusals<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof AppException) throw new PanelRefusal(error.code, error.message);
+    if (error instanceof AppException) {
+      throw new PanelRefusal(error.code, error.message, error.details);
+    }
     throw error;
   }
 }

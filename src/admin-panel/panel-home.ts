@@ -7,6 +7,7 @@ import type {
   PanelPolicy,
   PanelPrincipal,
   PanelSupportAction,
+  PanelStepUpAnswer,
   PanelSupportInput,
 } from './panel-gateway';
 import { methodName } from './panel-pages';
@@ -67,41 +68,59 @@ export function panelHome(
   };
 
   /**
-   * H1–H4: GET reads the platform's trail; only a POST acts (A6): a lookup by exact email or an
-   * action on the user found, each with reason, ticket and a fresh code of the staff member's
-   * authenticator app. A temporary code is in that POST's answer only, never stored or shown again.
+   * H1–H4: GET reads the platform's trail and the staff member's methods; only a POST acts (A6):
+   * a lookup by exact email or an action on the user found, each with reason, ticket and a second
+   * factor given again (any of the staff member's methods; `step_up` starts it where it sends or
+   * signs something first). A temporary code is in that POST's answer only, never stored or shown
+   * again.
    */
   const supportDesk: PageHandler = async (request: PanelActionRequest) => {
     const staff = staffOf(request);
     const client = request.panelClient ?? { ip: null, userAgent: null };
-    if (request.method !== 'post') return { trail: await gateway.supportTrail(staff) };
+    if (request.method !== 'post') {
+      const methods = await gateway.supportStepUpMethods(staff);
+      return {
+        trail: await gateway.supportTrail(staff),
+        methods: methods.map((method) => ({ method, name: methodName(method) })),
+      };
+    }
     const payload = (request.payload ?? {}) as Record<string, unknown>;
-    const input: PanelSupportInput = {
-      reason: payload.reason,
-      ticket: payload.ticket,
+    const answer: PanelStepUpAnswer = {
+      method: payload.method,
       code: payload.code,
+      stepUpId: payload.stepUpId,
+      response: payload.response,
     };
+    const input: PanelSupportInput = { reason: payload.reason, ticket: payload.ticket, ...answer };
     const operation = payload.operation;
+    if (operation === STEP_UP) {
+      return { stepUp: await gateway.supportStepUpStart(staff, payload.method, client) };
+    }
     if (operation === 'lookup') {
       const found = await gateway.supportLookup(staff, { ...input, email: payload.email }, client);
       return { found, trail: await gateway.supportTrail(staff) };
     }
+    if (operation === CARRY_OUT) {
+      const result = await gateway.supportCarryOut(staff, payload.requestId, answer, client);
+      return { result, trail: await gateway.supportTrail(staff), notice: DONE };
+    }
     if (!isSupportAction(operation)) {
       throw new AppException(
         ErrorCode.VALIDATION_FAILED,
-        `operation must be one of lookup, ${SUPPORT_ACTIONS.join(', ')}`,
+        `operation must be one of ${STEP_UP}, lookup, ${CARRY_OUT}, ${SUPPORT_ACTIONS.join(', ')}`,
       );
     }
     const result = await gateway.supportAct(staff, payload.userId, operation, input, client);
+    if (result.status !== 'pending') {
+      return { result, trail: await gateway.supportTrail(staff), notice: DONE };
+    }
     return {
       result,
       trail: await gateway.supportTrail(staff),
       notice: {
         type: 'success',
         message:
-          result.status === 'pending'
-            ? 'The account asks for four eyes: an administrator of it must approve first.'
-            : 'Done; the user and the account’s administrators were emailed.',
+          'The account asks for four eyes: once one of its administrators approves, carry it out from the trail below.',
       },
     };
   };
@@ -124,6 +143,14 @@ export function panelHome(
 }
 
 export const SUPPORT_DESK_PAGE = 'support-desk';
+/** The desk's operation that carries out an approved request (four eyes, H4). */
+const CARRY_OUT = 'carry_out';
+/** The desk's operation that starts a step-up for the form about to be sent (H2). */
+const STEP_UP = 'step_up';
+const DONE = {
+  type: 'success',
+  message: 'Done; the user and the account’s administrators were emailed.',
+} as const;
 const SUPPORT_ACTIONS: PanelSupportAction[] = ['temporary_code', 'reset', 'end_sessions'];
 
 function isSupportAction(value: unknown): value is PanelSupportAction {

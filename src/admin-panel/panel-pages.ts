@@ -11,6 +11,7 @@ const METHOD_NAMES: Partial<Record<PanelMethod, string>> = {
   passkey: 'Passkey or security key',
   totp: 'Authenticator app',
   email: 'Email',
+  recovery: 'Recovery code',
 };
 
 /** Any other registered method shows by its name. */

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import formidable from 'express-formidable';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
+import { hostileShape } from 'src/common/http/body-parsing';
 
 /**
  * What every request under /admin passes before anything reads it: the one spelling of the
@@ -110,22 +111,20 @@ export function readBodies(): RequestHandler {
 /**
  * AdminJS looks query and field names up in plain objects, where `constructor` or `toString`
  * finds Object's own (a 500), and formidable assigns a `__proto__` field as the prototype: such
- * names, also as a part of a dotted name, are refused (I4, I5).
+ * names, also as a part of a dotted name, are refused (I4, I5). A JSON body's nested values are
+ * held to the API's rule (no prototype key at any depth, bounded nesting): class-transformer
+ * fails on them with a 500 where a form's answer is validated.
  */
 export const noPrototypeKeys: RequestHandler = (request, _response, next) => {
   const fields = (request as Request & { fields?: object }).fields ?? {};
   const names = [...Object.keys(request.query), ...Object.keys(fields)];
-  const refused =
+  const prototypeName =
     Object.getPrototypeOf(fields) !== Object.prototype ||
     names.some((name) => name.split('.').some((part) => part in Object.prototype));
-  next(
-    refused
-      ? new AppException(
-          ErrorCode.VALIDATION_FAILED,
-          'Names such as __proto__ or constructor are refused in queries and forms',
-        )
-      : undefined,
-  );
+  const problem = prototypeName
+    ? 'Names such as __proto__ or constructor are refused in queries and forms'
+    : hostileShape(fields);
+  next(problem === undefined ? undefined : new AppException(ErrorCode.VALIDATION_FAILED, problem));
 };
 
 interface FormidableForm {
@@ -146,9 +145,10 @@ function unreadable(error: unknown): AppException {
 
 /**
  * A fresh nonce per response, named by the CSP (`scriptNonce`) and given to the inline scripts
- * AdminJS writes into its page, so script-src needs no 'unsafe-inline'. Only a `<script>` at the
- * end of a line gets it: that is how AdminJS writes its two, and a value it interpolates (JSON,
- * where a line break is always escaped) can never end a line, so an injected tag stays inert.
+ * AdminJS writes into its page, so the policy allows no inline script but those. Only a
+ * `<script>` at the end of a line gets it: that is how AdminJS writes its two, and a value it
+ * interpolates (JSON, where a line break is always escaped) can never end a line, so an injected
+ * tag stays inert.
  */
 export const scriptNonces: RequestHandler = (_request, response, next) => {
   const nonce = randomBytes(16).toString('base64');

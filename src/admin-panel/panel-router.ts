@@ -8,7 +8,7 @@ import {
 } from 'express';
 import helmet from 'helmet';
 import type AdminJS from 'adminjs' with { 'resolution-mode': 'import' };
-import { errorBody } from 'src/common/errors/all-exceptions.filter';
+import { errorBody, setRetryAfter } from 'src/common/errors/all-exceptions.filter';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { LIMITS } from 'src/config/limits';
@@ -175,6 +175,7 @@ export function panelErrors(): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
     if (response.headersSent) return next(error);
     const body = errorBody(inProductTerms(error), logger);
+    setRetryAfter(response, body);
     if (isApiRequest(request)) response.status(body.statusCode).json(body);
     else response.status(body.statusCode).type('text/plain').send(body.message);
   };
@@ -182,7 +183,9 @@ export function panelErrors(): ErrorRequestHandler {
 
 /** The refusals of the gateway, AdminJS and Express, as the product's exceptions. */
 function inProductTerms(error: unknown): unknown {
-  if (error instanceof PanelRefusal) return new AppException(error.code, error.message);
+  if (error instanceof PanelRefusal) {
+    return new AppException(error.code, error.message, error.details);
+  }
   // Express's router refuses a path segment that does not decode with a 400 of its own.
   if ((error as { status?: unknown } | null)?.status === 400) {
     return new AppException(ErrorCode.VALIDATION_FAILED, 'The path is not validly encoded');

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import type { SessionData } from 'express-session';
-import { passkeyAnswerOf } from 'src/common/browser/passkey-answer';
 import { ErrorCode } from 'src/common/errors/error-code';
 import { clientInfoOf } from 'src/common/http/client-info';
 import { readCookie } from 'src/common/http/cookies';
@@ -127,7 +126,7 @@ export function signInRoutes(gateway: PanelGateway, productName: string): Router
     } = fields(request, 'code', 'response', 'rememberDevice');
     try {
       const answer: PanelAnswer = passkey
-        ? { response: passkeyResponseOf(passkey) }
+        ? { response: passkey }
         : { code, recovery: challenge.recovery === true };
       const verified = await gateway.verifyCode(
         challenge.sealed,
@@ -238,18 +237,6 @@ function fields<K extends string>(request: Request, ...names: K[]): Record<K, st
   return Object.fromEntries(
     names.map((name) => [name, typeof body[name] === 'string' ? body[name] : '']),
   ) as Record<K, string>;
-}
-
-/** The passkey script's JSON; anything else is refused like a malformed code, and changes nothing. */
-function passkeyResponseOf(json: string): Record<string, unknown> {
-  const answer = passkeyAnswerOf(json);
-  if (!answer) {
-    throw new PanelRefusal(
-      ErrorCode.VALIDATION_FAILED,
-      'The answer of the passkey was not understood',
-    );
-  }
-  return answer;
 }
 
 function refusalMessage(error: unknown): string {

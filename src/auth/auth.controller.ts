@@ -176,7 +176,8 @@ export class AuthController {
     type: StepUpStartedDto,
     description:
       'Opens a step-up for one of the caller’s methods (an email code is sent, passkey options are answered). ' +
-      '409 METHOD_NOT_ENABLED for a method the caller does not have. Recovery codes need no start.',
+      '409 METHOD_NOT_ENABLED for a method the caller does not have. `recovery` opens one for a recovery code ' +
+      '(nothing is sent); any open step-up also takes one, with `method: "recovery"`.',
   })
   startStepUp(
     @CurrentPrincipal() principal: Principal,

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmailAddress, trimString } from 'src/common/http/validation';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { TWO_FACTOR_METHODS, type TwoFactorMethod } from 'src/two-factor/factor-registry';
+import { RecoveryCodesService } from 'src/two-factor/recovery/recovery-codes.service';
 import { ChallengePromptDto, ChallengeTokenDto } from 'src/two-factor/two-factor.dto';
 import { PASSWORD_MAX, PASSWORD_MIN } from 'src/users/users.dto';
 
@@ -73,9 +74,16 @@ export class TemporaryCodeVerifyDto extends ChallengeTokenDto {
   code!: string;
 }
 
+/** What a step-up can ask for: a method, or a recovery code standing in for one. */
+const STEP_UP_FACTORS = [...TWO_FACTOR_METHODS, RecoveryCodesService.method];
+
 /** H2: the first step of a step-up: which of the caller's methods to answer. */
 export class StartStepUpDto {
-  @ApiProperty({ enum: TWO_FACTOR_METHODS, description: 'One of the caller’s methods in force.' })
+  @ApiProperty({
+    enum: STEP_UP_FACTORS,
+    description:
+      'One of the caller’s methods in force, or `recovery` while they have a recovery code left.',
+  })
   @IsString()
   @Length(1, 16)
   method!: TwoFactorMethod;
@@ -85,7 +93,7 @@ export class StepUpStartedDto {
   @ApiProperty({ format: 'uuid', description: 'Answer it at `POST /api/auth/step-up`.' })
   stepUpId!: string;
 
-  @ApiProperty({ enum: TWO_FACTOR_METHODS })
+  @ApiProperty({ enum: STEP_UP_FACTORS })
   method!: TwoFactorMethod;
 
   @ApiPropertyOptional({

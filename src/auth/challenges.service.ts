@@ -77,20 +77,35 @@ export class ChallengesService {
   }
 
   /**
-   * H2: a step-up asks the method the caller chose, among theirs; answered like a login's
-   * challenge, under the same limits.
+   * H2: a step-up asks the method the caller chose, among theirs, or a recovery code while they
+   * have one left (nothing is sent for it); answered like a login's challenge, under the same
+   * limits.
    */
   async startWith(user: User, method: TwoFactorMethod): Promise<ChallengeStarted> {
-    const methods = methodsOf(user);
-    if (!methods.includes(method)) {
+    const held =
+      method === this.factors.recovery.name
+        ? await this.hasRecoveryCodeLeft(user.id)
+        : methodsOf(user).includes(method);
+    if (!held) {
       throw new AppException(
         ErrorCode.METHOD_NOT_ENABLED,
         `The ${method} method is not set up for this user`,
       );
     }
     const challengeId = await this.open(user.id, method, LIMITS.challenge.lifetimeMs);
-    const prompt = await this.factors.method(method).start(user.id, challengeId);
-    return { challengeId, method, methods, prompt };
+    const prompt = await this.factors.factor(method).start(user.id, challengeId);
+    return { challengeId, method, methods: methodsOf(user), prompt };
+  }
+
+  /** What a step-up can ask the user for: their methods, then a recovery code while one is left. */
+  async stepUpFactors(user: User): Promise<TwoFactorMethod[]> {
+    return (await this.hasRecoveryCodeLeft(user.id))
+      ? [...methodsOf(user), this.factors.recovery.name]
+      : methodsOf(user);
+  }
+
+  private async hasRecoveryCodeLeft(userId: string): Promise<boolean> {
+    return (await this.factors.recovery.remaining(userId)) > 0;
   }
 
   /**

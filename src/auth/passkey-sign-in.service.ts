@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditEventType } from 'src/audit/audit-event.entity';
 import { AuditService } from 'src/audit/audit.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
 import type { ClientInfo } from 'src/common/http/client-info';
+import { Transactions } from 'src/database/transactions';
 import { DevicesService } from 'src/devices/devices.service';
 import { PolicyService } from 'src/policy/policy.service';
 import type { SessionDto } from 'src/sessions/sessions.dto';
@@ -10,6 +12,7 @@ import { SessionsService } from 'src/sessions/sessions.service';
 import { SecondFactorLockout } from 'src/two-factor/lockout.service';
 import type { PasswordlessSignInDto } from 'src/two-factor/passkey/passkey.dto';
 import { PasskeyService } from 'src/two-factor/passkey/passkey.service';
+import type { User } from 'src/users/user.entity';
 import { UsersService } from 'src/users/users.service';
 
 const FACTOR = PasskeyService.method;
@@ -29,6 +32,7 @@ export class PasskeySignInService {
     private readonly devices: DevicesService,
     private readonly audit: AuditService,
     private readonly policy: PolicyService,
+    private readonly transactions: Transactions,
   ) {}
 
   async options(): Promise<{ options: Record<string, unknown> }> {
@@ -47,36 +51,45 @@ export class PasskeySignInService {
       await this.audit.record({ type: 'login.failed', user, factor: FACTOR, client });
       throw refused();
     }
-    const failed = () =>
-      this.audit.record({ type: 'two_factor.failed', user, factor: FACTOR, client });
+    // As at a challenge (AuthService.verifySecondFactor): the attempt, the assertion's use, its
+    // audit and the session commit together; a trusted device, which mails its owner, after.
+    const decided = await this.transactions.atomically(async () => {
+      const refusal = await this.decide(user, input.response, client);
+      if (refusal || input.rememberDevice) return { refusal };
+      return { session: await this.sessions.start(user, 'second_factor') };
+    });
+    if (decided.refusal) throw decided.refusal;
+    if (decided.session) return decided.session;
+    const { token, device } = await this.devices.register(user, undefined, client);
+    const session = await this.sessions.start(user, 'second_factor', device.id);
+    return { ...session, deviceToken: token };
+  }
+
+  /** The refusal to answer, if any: answered rather than thrown, so that what it counted commits. */
+  private async decide(
+    user: User,
+    response: unknown,
+    client: ClientInfo,
+  ): Promise<AppException | undefined> {
+    const audit = (type: AuditEventType) =>
+      this.audit.record({ type, user, factor: FACTOR, client });
     const outcome = await this.lockout.attempt(user.id, async () => {
-      const result = await this.passkeys.verifyPasswordless(input.response);
+      const result = await this.passkeys.verifyPasswordless(response);
       // The user read by the passkey's id is the one its verified signature named.
       return result.outcome === 'accepted' && result.userId !== user.id
         ? 'invalid'
         : result.outcome;
     });
+    if (outcome === 'accepted') {
+      await audit('login.succeeded');
+      return undefined;
+    }
+    await audit('two_factor.failed');
     if (outcome === 'locked') {
-      await failed();
-      throw new AppException(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try later');
+      return new AppException(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try later');
     }
-    if (outcome !== 'accepted') {
-      await failed();
-      if (outcome === 'replayed') {
-        await this.audit.record({
-          type: 'two_factor.replay_refused',
-          user,
-          factor: FACTOR,
-          client,
-        });
-      }
-      throw refused();
-    }
-    await this.audit.record({ type: 'login.succeeded', user, factor: FACTOR, client });
-    if (!input.rememberDevice) return this.sessions.start(user, 'second_factor');
-    const { token, device } = await this.devices.register(user, undefined, client);
-    const session = await this.sessions.start(user, 'second_factor', device.id);
-    return { ...session, deviceToken: token };
+    if (outcome === 'replayed') await audit('two_factor.replay_refused');
+    return refused();
   }
 }
 

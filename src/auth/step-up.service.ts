@@ -26,6 +26,11 @@ export class StepUpService {
     private readonly transactions: Transactions,
   ) {}
 
+  /** The methods (and recovery codes) the caller can step up with. */
+  async factorsOf(caller: Principal): Promise<string[]> {
+    return this.challenges.stepUpFactors(await this.userOf(caller));
+  }
+
   async start(caller: Principal, method: string): Promise<StepUpStartedDto> {
     const started = await this.challenges.startWith(await this.userOf(caller), method);
     return { stepUpId: started.challengeId, method: started.method, challenge: started.prompt };

@@ -15,6 +15,8 @@ export const LIMITS = {
   trustedDevice: { lifetimeMs: 30 * DAY },
   /** The admin panel's own session; the product session it holds may end sooner. */
   panelSession: { lifetimeMs: 8 * HOUR },
+  /** The pages' own session (`gk_session`); the product session it holds may end sooner. */
+  pageSession: { lifetimeMs: 12 * HOUR },
   /** H1: a platform support person's session ends within 8 hours, whatever SESSION_MAX_AGE says. */
   platformSession: { lifetimeMs: 8 * HOUR },
   /** H2: a step-up proof (a second factor just given) lasts 5 minutes. */

@@ -29,6 +29,14 @@ export async function sqlAffected(
   return (await run(manager, sql, values)).affected ?? 0;
 }
 
+/**
+ * `INSERT` that skips a row whose key exists (affecting 0 rows): the two databases spell it
+ * differently, the rest of the statement is shared.
+ */
+export function insertIgnoringDuplicates(manager: EntityManager): string {
+  return onSqlite(manager) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+}
+
 /** A datetime column as read: a Date from MariaDB/MySQL, UTC text from SQLite. */
 export function sqlDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
@@ -36,13 +44,13 @@ export function sqlDate(value: Date | string): Date {
 
 async function run(given: EntityManager, sql: string, values: readonly SqlValue[]) {
   const manager = joinAmbient(given);
-  const onSqlite = manager.connection.options.type === 'better-sqlite3';
+  const sqlite = onSqlite(manager);
   // Inside a transaction, its runner; otherwise one from the pool, as manager.query does.
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     return await runner.query(
       sql,
-      values.map((value) => bind(value, onSqlite)),
+      values.map((value) => bind(value, sqlite)),
       true,
     );
   } finally {
@@ -51,10 +59,14 @@ async function run(given: EntityManager, sql: string, values: readonly SqlValue[
 }
 
 /** As TypeORM binds them: SQLite stores datetimes as UTC text and booleans as 0/1. */
-function bind(value: SqlValue, onSqlite: boolean): string | number | Date | null {
+function bind(value: SqlValue, sqlite: boolean): string | number | Date | null {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date && onSqlite) {
+  if (value instanceof Date && sqlite) {
     return value.toISOString().replace('T', ' ').replace('Z', '');
   }
   return value;
+}
+
+function onSqlite(manager: EntityManager): boolean {
+  return manager.connection.options.type === 'better-sqlite3';
 }

@@ -14,7 +14,7 @@ export class AssetsController {
   @Get(':name')
   @Header('Cache-Control', 'public, max-age=31536000, immutable')
   // An SVG logo opened on its own is a document of this origin: it may run nothing.
-  @Header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
   asset(@Param('name') name: string, @Res() response: Response): void {
     const asset = this.assets.find(name);
     if (!asset) throw new NotFoundException();

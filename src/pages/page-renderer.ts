@@ -37,12 +37,17 @@ export class PageRenderer {
     private readonly assets: PageAssets,
   ) {}
 
+  /**
+   * A request no page route took (an unknown address, a body refused before its route) has no
+   * page session: its page has no form, and its language is the browser's.
+   */
   render(
     request: PageRequest,
     response: Response,
     view: string,
     model: { titleKey: MessageKey; error?: PageError } & Record<string, unknown>,
   ): void {
+    const inSession = hasPageSession(request);
     const locals: PageLocals = {
       language: this.language(request),
       product: this.config.productName,
@@ -50,7 +55,7 @@ export class PageRenderer {
       script: this.assets.script.path,
       icon: this.config.brand.icon.path,
       logo: this.config.brand.logo?.url,
-      csrfToken: csrf.generateToken(request),
+      csrfToken: inSession ? csrf.generateToken(request) : undefined,
       titleKey: model.titleKey,
       signedIn: request.pagePrincipal?.tokenKind === 'access',
       admin: request.pagePrincipal?.role === 'admin',
@@ -59,13 +64,13 @@ export class PageRenderer {
     response.setHeader('Cache-Control', 'no-store');
     response.status(model.error?.status ?? 200).render(view, {
       ...locals,
-      notice: takeNotice(request),
+      notice: inSession ? takeNotice(request) : undefined,
       ...model,
     });
   }
 
   language(request: Request) {
-    return languageOf(request, pageState(request).language);
+    return languageOf(request, hasPageSession(request) ? pageState(request).language : undefined);
   }
 
   /**
@@ -100,4 +105,9 @@ export class PageRenderer {
       status,
     };
   }
+}
+
+/** Whether the page session's middleware ran for this request (it did for every page route). */
+export function hasPageSession(request: Request): boolean {
+  return (request as Partial<Request>).session !== undefined;
 }

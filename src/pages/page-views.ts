@@ -42,7 +42,8 @@ export interface PageLocals {
   script: string;
   icon: string;
   logo?: string;
-  csrfToken: string;
+  /** Absent outside a page session: the page then has no form. */
+  csrfToken?: string;
   titleKey: string;
   signedIn: boolean;
   admin: boolean;

@@ -2,9 +2,6 @@ import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { LoginDto } from 'src/auth/auth.dto';
-import { passkeyAnswerOf } from 'src/common/browser/passkey-answer';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code';
 import { RenamePasskeyDto } from 'src/two-factor/passkey/passkey.dto';
 import { SwitchMethodDto } from 'src/two-factor/two-factor.dto';
 import { LANGUAGES, type Language } from 'src/common/languages';
@@ -74,16 +71,4 @@ export class LanguageForm {
   @IsOptional()
   @Matches(LOCAL_PATH)
   back?: string;
-}
-
-/** The JSON a passkey form carries, as the object the API takes; anything else is a 400. */
-export function passkeyResponseOf(json: string): Record<string, unknown> {
-  const answer = passkeyAnswerOf(json);
-  if (!answer) {
-    throw new AppException(
-      ErrorCode.VALIDATION_FAILED,
-      "The passkey's answer is not a JSON object",
-    );
-  }
-  return answer;
 }

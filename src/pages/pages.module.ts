@@ -7,11 +7,12 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Application } from 'express';
-import helmet from 'helmet';
 import { AccessModule } from 'src/access/access.module';
 import { AuthModule } from 'src/auth/auth.module';
+import { BROWSER_ERROR_PAGES } from 'src/common/errors/all-exceptions.filter';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
+import { LIMITS } from 'src/config/limits';
 import { DevicesModule } from 'src/devices/devices.module';
 import { SessionsModule } from 'src/sessions/sessions.module';
 import { webSession, WebSessionStore } from 'src/sessions/web-session.store';
@@ -21,6 +22,7 @@ import { AssetsController } from './assets.controller';
 import { PageAssets } from './page-assets';
 import { PageErrorsFilter } from './page-errors.filter';
 import { PageGateMiddleware } from './page-gate.middleware';
+import { pageHeaders } from './page-headers';
 import { PageRenderer } from './page-renderer';
 import { configureViews } from './page-views';
 import { PageSecurityService } from './security.service';
@@ -29,34 +31,6 @@ import { SignInController } from './sign-in.controller';
 import { PageSignInService } from './sign-in.service';
 
 export const PAGE_SESSION_COOKIE = 'gk_session';
-const PAGE_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-
-/**
- * U3: scripts only from this origin (the pages' one file, and on passkey screens the passkey
- * script and its WebAuthn library), which may ask this origin only (passwordless sign-in's
- * options), styles from the one stylesheet, images from here, the QR code's data URL or the
- * origin of BRAND_LOGO_URL, forms posted here only, and never inside a frame.
- */
-function pageHeaders(config: AppConfig) {
-  const logoOrigin = config.brand.logo?.origin;
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        'default-src': ["'none'"],
-        'script-src': ["'self'"],
-        'connect-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:', ...(logoOrigin ? [logoOrigin] : [])],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'base-uri': ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'same-origin' },
-  });
-}
 
 /**
  * Pages for the people who sign in: `/` and `/account/security` (docs/pages.md). A leaf: what
@@ -71,6 +45,7 @@ function pageHeaders(config: AppConfig) {
     PageSignInService,
     PageSecurityService,
     PageErrorsFilter,
+    { provide: BROWSER_ERROR_PAGES, useExisting: PageErrorsFilter },
     PageGateMiddleware,
   ],
 })
@@ -94,7 +69,7 @@ export class PagesModule implements NestModule, OnModuleInit {
       purpose: 'gatekeeper pages session',
       sameSite: 'lax',
       path: '/',
-      maxAgeMs: PAGE_SESSION_TTL_MS,
+      maxAgeMs: LIMITS.pageSession.lifetimeMs,
     });
     consumer
       .apply(pageHeaders(this.config), pageSession, PageGateMiddleware)

@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   HttpStatus,
+  NotFoundException,
   Param,
   ParseUUIDPipe,
   Post,
@@ -342,6 +343,18 @@ export class SecurityController {
     await regenerateSession(request);
     request.session.page = { language, notice: { key: 'notice.signedOut' } };
     response.redirect(HttpStatus.SEE_OTHER, '/');
+  }
+
+  /** A form's address opened with GET (a reload, the back button): the overview, nothing done. */
+  @Get(['methods/:method', 'methods/:method/resend', 'recovery-codes/saved', 'sign-out-everywhere'])
+  formAddress(@Res() response: Response): void {
+    response.redirect(HttpStatus.SEE_OTHER, OVERVIEW);
+  }
+
+  /** Any other address under the page: the pages' own 404, not the API's JSON. */
+  @Get('{*unknown}')
+  unknown(): never {
+    throw new NotFoundException();
   }
 
   private async showOverview(request: PageRequest, response: Response, principal: Principal) {

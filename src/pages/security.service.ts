@@ -3,6 +3,7 @@ import type { Principal } from 'src/access/principal';
 import { AccountSessionsService } from 'src/auth/account-sessions.service';
 import { MethodSettingsService } from 'src/auth/method-settings.service';
 import { MethodSetupService } from 'src/auth/method-setup.service';
+import { passkeyResponseOf } from 'src/common/browser/passkey-answer';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code';
@@ -14,7 +15,7 @@ import type { PasskeyCreationOptionsDto } from 'src/two-factor/passkey/passkey.d
 import { PasskeyService, type PasskeySummary } from 'src/two-factor/passkey/passkey.service';
 import { UsersService } from 'src/users/users.service';
 import type { PageState } from './page-session';
-import { passkeyResponseOf, type AddPasskeyForm } from './pages.forms';
+import type { AddPasskeyForm } from './pages.forms';
 import { PageSignInService } from './sign-in.service';
 
 /** What setup showed once and the page must show again until it is confirmed or saved. */

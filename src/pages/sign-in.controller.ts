@@ -177,6 +177,23 @@ export class SignInController {
     response.redirect(HttpStatus.SEE_OTHER, HOME);
   }
 
+  /**
+   * A form's address opened with GET (a reload after a refusal, the back button, a bookmark):
+   * the sign-in page instead of a 404, and nothing done (A6).
+   */
+  @Get([
+    SIGN_IN_PATH,
+    'sign-in/passwordless',
+    'sign-in/code',
+    'sign-in/method',
+    'sign-in/resend',
+    'sign-out',
+    'language',
+  ])
+  formAddress(@Res() response: Response): void {
+    response.redirect(HttpStatus.SEE_OTHER, HOME);
+  }
+
   @Get('help')
   help(@Req() request: PageRequest, @Res() response: Response): void {
     this.renderer.render(request, response, 'help', { titleKey: 'help.title' });

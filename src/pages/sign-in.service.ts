@@ -6,6 +6,7 @@ import { TemporaryCodeVerifyDto } from 'src/auth/auth.dto';
 import { AuthService, type LoginAnswer } from 'src/auth/auth.service';
 import { ChallengesService } from 'src/auth/challenges.service';
 import { PasskeySignInService } from 'src/auth/passkey-sign-in.service';
+import { passkeyResponseOf } from 'src/common/browser/passkey-answer';
 import { CryptoService } from 'src/common/crypto/crypto.service';
 import { AppException } from 'src/common/errors/app.exception';
 import type { ClientInfo } from 'src/common/http/client-info';
@@ -17,12 +18,7 @@ import { RecoveryCodesService } from 'src/two-factor/recovery/recovery-codes.ser
 import { VerifyChallengeDto } from 'src/two-factor/two-factor.dto';
 import { UsersService } from 'src/users/users.service';
 import type { PageState, SignInStep } from './page-session';
-import {
-  passkeyResponseOf,
-  type ChallengeCodeForm,
-  type PasskeyResponseForm,
-  type SignInForm,
-} from './pages.forms';
+import type { ChallengeCodeForm, PasskeyResponseForm, SignInForm } from './pages.forms';
 
 type Challenge = Extract<SignInStep, { kind: 'challenge' }>;
 

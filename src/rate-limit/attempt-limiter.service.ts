@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import type { CounterLimit } from 'src/config/limits';
-import { sqlAffected } from 'src/database/sql';
+import { insertIgnoringDuplicates, sqlAffected } from 'src/database/sql';
 import { ambientRepository } from 'src/database/transactions';
 import { AttemptCounter, type CounterScope } from './attempt-counter.entity';
 
@@ -119,15 +119,15 @@ export class AttemptLimiter {
         [staleBefore, now, scope, subjectId, windowStart, staleBefore, limit.max],
       );
     if ((await update()) === 1) return true;
-    // Most subjects have a row; only the first attempt pays for creating it.
-    await ambientRepository(this.counters)
-      .createQueryBuilder()
-      .insert()
-      .into(AttemptCounter)
-      .values({ scope, subjectId, attempts: 0, lastAttemptAt: null, pending: 0, pendingAt: null })
-      .orIgnore()
-      .execute();
-    return (await update()) === 1;
+    // Most subjects have a row; the first attempt creates it holding its own reservation, and
+    // only a parallel first attempt that created it meanwhile has to reserve again.
+    const created = await sqlAffected(
+      this.counters.manager,
+      `${insertIgnoringDuplicates(this.counters.manager)} INTO attempt_counters
+        (scope, subjectId, attempts, lastAttemptAt, pending, pendingAt) VALUES (?, ?, 0, NULL, 1, ?)`,
+      [scope, subjectId, now],
+    );
+    return created === 1 || (await update()) === 1;
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectThrottlerStorage, normalizeIp, ThrottlerStorage } from '@nestjs/throttler';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import type { RateLimitBucket } from './rate-limit.decorator';
@@ -10,6 +12,16 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 export const THROTTLER_NAME = 'default';
 
 export type PerIpDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** B4's refusal, for the guard and the panel alike: 429 with `retryAfter` (and Retry-After). */
+export function tooManyRequests(retryAfterSeconds: number): AppException {
+  const retryAfter = Math.max(1, retryAfterSeconds);
+  return new AppException(
+    ErrorCode.TOO_MANY_REQUESTS,
+    `Too many requests from your address; try again in ${retryAfter} s`,
+    { retryAfter },
+  );
+}
 
 /** The key of one client address in one bucket, for the guard and the panel's sign-in alike. */
 export const perIpKey = (bucket: RateLimitBucket, ip: string): string => `${bucket}:${ip}`;
@@ -36,5 +48,11 @@ export class PerIpLimits {
     return record.isBlocked
       ? { allowed: false, retryAfterSeconds: Math.max(1, record.timeToBlockExpire) }
       : { allowed: true };
+  }
+
+  /** `consume`, refusing with the API's 429 once the bucket is used up. */
+  async take(bucket: RateLimitBucket, ip: string | null): Promise<void> {
+    const decision = await this.consume(bucket, ip);
+    if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
   }
 }

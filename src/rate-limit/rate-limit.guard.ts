@@ -1,8 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code';
-import { perIpKey } from './per-ip-limits';
+import { perIpKey, tooManyRequests } from './per-ip-limits';
 import { RATE_LIMIT, type RateLimitBucket } from './rate-limit.decorator';
 
 /**
@@ -25,12 +23,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     { timeToBlockExpire }: ThrottlerLimitDetail,
   ): Promise<void> {
-    const retryAfter = Math.max(1, timeToBlockExpire);
-    throw new AppException(
-      ErrorCode.TOO_MANY_REQUESTS,
-      `Too many requests from your address; try again in ${retryAfter} s`,
-      { retryAfter },
-    );
+    throw tooManyRequests(timeToBlockExpire);
   }
 
   private bucketOf(context: ExecutionContext): RateLimitBucket | undefined {

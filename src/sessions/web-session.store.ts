@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import { LessThan, type Repository } from 'typeorm';
 import { WebSession } from './web-session.entity';
@@ -70,7 +70,7 @@ export function webSession(options: {
   path: string;
   maxAgeMs: number;
 }): RequestHandler {
-  return session({
+  const sessions = session({
     name: options.cookie,
     // express-session writes its session factory, which carries the cookie's path and SameSite,
     // onto the store it is given (`store.generate`): each cookie gets its own view of the shared
@@ -89,6 +89,29 @@ export function webSession(options: {
       maxAge: options.maxAgeMs,
     },
   });
+  return (request, response, next) =>
+    sessions(request, response, (error?: unknown) => {
+      if (error) return next(error);
+      savedBeforeRedirect(request, response);
+      next();
+    });
+}
+
+/**
+ * express-session saves a changed session only after it has sent the response's headers, so a
+ * browser following a redirect could ask for the next page before the session holds what this
+ * request put in it (a sign-in step, a notice): a redirect waits for a changed session's save.
+ * Should the save fail, the redirect still goes, and the next page reads the session as it was.
+ */
+function savedBeforeRedirect(request: Request, response: Response): void {
+  const loaded = { id: request.sessionID, data: JSON.stringify(request.session) };
+  const redirect = response.redirect.bind(response) as (...args: unknown[]) => void;
+  response.redirect = (...args: unknown[]) => {
+    const current = request.session;
+    const changed = request.sessionID !== loaded.id || JSON.stringify(current) !== loaded.data;
+    if (!current || !changed) return redirect(...args);
+    current.save(() => redirect(...args));
+  };
 }
 
 /** A new session id, carrying nothing over: each sign-in step starts from a fresh session. */

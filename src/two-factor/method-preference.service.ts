@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { sqlAffected } from 'src/database/sql';
-import { ambientRepository } from 'src/database/transactions';
+import { insertIgnoringDuplicates, sqlAffected } from 'src/database/sql';
 import type { TwoFactorMethod } from './factor-registry';
 import { MethodPreference } from './method-preference.entity';
+
+const RECORD_USE = 'UPDATE two_factor_preferences SET lastUsedMethod = ? WHERE userId = ?';
 
 /** Login asks first for the method the user last passed a challenge with. */
 @Injectable()
@@ -18,18 +19,16 @@ export class MethodPreferenceService {
     return (preference?.lastUsedMethod as TwoFactorMethod | undefined) ?? null;
   }
 
-  /** Most users have a row: one plain UPDATE, and the upsert only for their first success. */
+  /** Most users have a row: one plain UPDATE; their first success creates it. */
   async recordUse(userId: string, method: TwoFactorMethod): Promise<void> {
-    const updated = await sqlAffected(
-      this.preferences.manager,
-      'UPDATE two_factor_preferences SET lastUsedMethod = ? WHERE userId = ?',
-      [method, userId],
+    const record = (sql: string) => sqlAffected(this.preferences.manager, sql, [method, userId]);
+    if ((await record(RECORD_USE)) > 0) return;
+    const verb = insertIgnoringDuplicates(this.preferences.manager);
+    const created = await record(
+      `${verb} INTO two_factor_preferences (lastUsedMethod, userId) VALUES (?, ?)`,
     );
-    if (updated === 0) {
-      await ambientRepository(this.preferences).upsert({ userId, lastUsedMethod: method }, [
-        'userId',
-      ]);
-    }
+    // A parallel first success created it meanwhile: this one is the later.
+    if (created === 0) await record(RECORD_USE);
   }
 
   async clear(userId: string): Promise<void> {

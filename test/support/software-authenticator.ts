@@ -5,7 +5,15 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import {
+  createHash,
+  generateKeyPairSync,
+  KeyObject,
+  randomBytes,
+  sign,
+  webcrypto,
+} from 'node:crypto';
 
 /** COSE: ES256 is ECDSA over P-256 with SHA-256 (RFC 9053). */
 const ES256 = -7;
@@ -17,8 +25,13 @@ export interface AuthenticatorSettings {
   origin: string;
   /** Reported at registration; all zeros (as with attestation `none`) unless set. */
   aaguid?: string;
-  /** `packed` is self-attestation: signed with the new credential's own key. */
-  attestation?: 'none' | 'packed';
+  /**
+   * `packed` is self-attestation: signed with the new credential's own key. `fido-u2f` is what a
+   * U2F security key sends, signed by its attestation certificate's key (`u2fAttestation`).
+   */
+  attestation?: 'none' | 'packed' | 'fido-u2f';
+  /** For `fido-u2f`: the batch certificate and its key (`u2fAttestationCertificate()`). */
+  u2fAttestation?: AttestationCertificate;
   /** Whether it can verify the user (PIN, biometrics); when false UV is never set. */
   userVerification?: boolean;
   /** `counting` (the default) adds one per signature; `zero` always reports 0, like many passkeys. */
@@ -44,8 +57,32 @@ export interface CeremonyOverrides {
    * otherwise); at registration, an id to reuse for the new key, as a cloned key would.
    */
   credentialId?: string;
-  /** The user handle to report instead of the stored one (`null`: none). */
+  /** The user handle to report instead of the stored one (`null`: left out). */
   userHandle?: string | null;
+}
+
+export interface AttestationCertificate {
+  der: Buffer;
+  privateKey: KeyObject;
+}
+
+/** A self-signed P-256 certificate, as a U2F key's batch attestation certificate is. */
+export async function u2fAttestationCertificate(): Promise<AttestationCertificate> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  x509.cryptoProvider.set(webcrypto as Crypto);
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Software U2F Attestation',
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    signingAlgorithm: algorithm,
+    keys,
+  });
+  return {
+    der: Buffer.from(certificate.rawData),
+    privateKey: KeyObject.from(keys.privateKey),
+  };
 }
 
 export interface SoftwareCredential {
@@ -67,7 +104,8 @@ export interface SoftwareCredential {
  */
 export class SoftwareAuthenticator {
   readonly credentials: SoftwareCredential[] = [];
-  private readonly settings: Required<AuthenticatorSettings>;
+  private readonly settings: Required<Omit<AuthenticatorSettings, 'u2fAttestation'>> &
+    Pick<AuthenticatorSettings, 'u2fAttestation'>;
 
   constructor(settings: AuthenticatorSettings) {
     this.settings = {
@@ -120,13 +158,19 @@ export class SoftwareAuthenticator {
       this.nextCounter(credential, overrides),
       attestedCredential,
     );
-    const attestationStatement = new Map<string, number | Uint8Array>();
+    const attestationStatement = new Map<string, number | Uint8Array | Uint8Array[]>();
     if (this.settings.attestation === 'packed') {
       attestationStatement.set('alg', ES256);
       attestationStatement.set('sig', signed(privateKey, authenticatorData, clientDataJSON));
     }
+    if (this.settings.attestation === 'fido-u2f') {
+      const batch = this.settings.u2fAttestation;
+      if (!batch) throw new Error('fido-u2f needs u2fAttestation (u2fAttestationCertificate())');
+      attestationStatement.set('sig', u2fSignature(batch, rpId, clientDataJSON, id, publicKey));
+      attestationStatement.set('x5c', [batch.der]);
+    }
     const attestationObject = isoCBOR.encode(
-      new Map<string, string | Uint8Array | Map<string, number | Uint8Array>>([
+      new Map<string, string | Uint8Array | Map<string, number | Uint8Array | Uint8Array[]>>([
         ['fmt', this.settings.attestation],
         ['attStmt', attestationStatement],
         ['authData', authenticatorData],
@@ -243,6 +287,30 @@ function asJson<Response>(credential: SoftwareCredential, response: Response) {
 function signed(privateKey: KeyObject, authenticatorData: Buffer, clientDataJSON: Buffer): Buffer {
   const clientDataHash = createHash('sha256').update(clientDataJSON).digest();
   return sign('sha256', Buffer.concat([authenticatorData, clientDataHash]), privateKey);
+}
+
+/**
+ * FIDO U2F's attestation signature (WebAuthn 8.6): the batch key signs 0x00, the RP id's hash,
+ * the client data's hash, the credential id and the raw public key (0x04 || x || y).
+ */
+function u2fSignature(
+  batch: AttestationCertificate,
+  rpId: string,
+  clientDataJSON: Buffer,
+  credentialId: Buffer,
+  publicKey: KeyObject,
+): Buffer {
+  const { x, y } = publicKey.export({ format: 'jwk' });
+  const signedData = Buffer.concat([
+    Buffer.from([0x00]),
+    createHash('sha256').update(rpId).digest(),
+    createHash('sha256').update(clientDataJSON).digest(),
+    credentialId,
+    Buffer.from([0x04]),
+    Buffer.from(x!, 'base64url'),
+    Buffer.from(y!, 'base64url'),
+  ]);
+  return sign('sha256', signedData, batch.privateKey);
 }
 
 /** The public key as a COSE_Key map: kty EC2, alg ES256, crv P-256, x, y. */

@@ -71,6 +71,7 @@ export async function startTestApp(
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
     bufferLogs: true,
+    forceCloseConnections: true, // as main.ts: a browser's idle connections never hold close()
   });
   configureApp(app, config);
   await app.init();

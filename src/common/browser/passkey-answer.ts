@@ -1,3 +1,5 @@
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code';
 import { hostileShape } from 'src/common/http/body-parsing';
 
 /**
@@ -20,4 +22,16 @@ export function passkeyAnswerOf(json: string): Record<string, unknown> | undefin
     hostileShape(value) === undefined
     ? (value as Record<string, unknown>)
     : undefined;
+}
+
+/** `passkeyAnswerOf` for a form's field: anything but such an object is a 400, and changes nothing. */
+export function passkeyResponseOf(json: string): Record<string, unknown> {
+  const answer = passkeyAnswerOf(json);
+  if (!answer) {
+    throw new AppException(
+      ErrorCode.VALIDATION_FAILED,
+      'The answer of the passkey was not understood',
+    );
+  }
+  return answer;
 }

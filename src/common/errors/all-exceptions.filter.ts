@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppException } from './app.exception';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { ERROR_STATUS, ErrorCode } from './error-code';
@@ -28,17 +28,40 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.TOO_MANY_REQUESTS]: ErrorCode.TOO_MANY_REQUESTS,
 };
 
-/** The single place where errors become `{ statusCode, code, message }`. */
+/** Error pages for the browsers they serve, where the app has pages (src/pages provides them). */
+export interface BrowserErrorPages extends ExceptionFilter {
+  serves(request: Request): boolean;
+}
+
+export const BROWSER_ERROR_PAGES = Symbol('BROWSER_ERROR_PAGES');
+
+/**
+ * The single place where errors become `{ statusCode, code, message }`; a browser asking for a
+ * page outside the API gets the pages' error page instead.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly pages?: BrowserErrorPages) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
+    if (this.pages?.serves(request)) {
+      this.pages.catch(exception, host);
+      return;
+    }
     const response = host.switchToHttp().getResponse<Response>();
     const body = errorBody(exception, this.logger);
-    const retryAfter = body.retryAfter;
-    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    setRetryAfter(response, body);
     response.status(body.statusCode).json(body);
+  }
+}
+
+/** A refusal that says when to try again (`retryAfter`) says it in the header too. */
+export function setRetryAfter(response: Response, body: ErrorBody): void {
+  if (typeof body.retryAfter === 'number') {
+    response.setHeader('Retry-After', String(body.retryAfter));
   }
 }
 

@@ -26,8 +26,6 @@ import { challengeOf, readAssertion, readRegistration } from './webauthn-respons
 
 /** How long a registration or a passwordless sign-in may take from its options to its answer. */
 const CEREMONY_LIFETIME_MS = 5 * 60_000;
-/** Attestation is asked as `none`; a security key that sends its self-attestation anyway is fine. */
-const ACCEPTED_FORMATS = ['none', 'packed'];
 /**
  * W3: a counter must grow, unless the authenticator never counts (0 stored, 0 given). Checked
  * on the read row first, then decided by the UPDATE that stores it, so of two assertions with
@@ -152,9 +150,11 @@ export class PasskeyService {
         requireUserVerification: false,
       }),
     );
+    // Attestation is asked as `none` and trusted for nothing, but a client may send the
+    // authenticator's own (packed, fido-u2f, tpm…): accepted once its signature verifies.
     const info = verified?.verified ? verified.registrationInfo : undefined;
     // The id the browser sent is the one the authenticator signed, so it fits the column.
-    if (!info || !ACCEPTED_FORMATS.includes(info.fmt) || info.credential.id !== response.id) {
+    if (!info || info.credential.id !== response.id) {
       return { outcome: 'invalid' };
     }
     if (!(await this.challenges.consume(this.credentials.manager, check.challenge, now))) {

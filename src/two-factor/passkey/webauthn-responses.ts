@@ -29,9 +29,12 @@ export function readAssertion(value: unknown): AuthenticationResponseJSON | unde
   const { response, clientDataJSON } = credential;
   const authenticatorData = base64url(response.authenticatorData);
   const signature = base64url(response.signature);
-  const userHandle = response.userHandle == null ? undefined : base64url(response.userHandle);
+  // A credential that is not discoverable has no user handle: null, left out, or (from some
+  // client libraries) an empty string.
+  const given = response.userHandle === '' ? undefined : response.userHandle;
+  const userHandle = given == null ? undefined : base64url(given);
   if (!authenticatorData || !signature) return undefined;
-  if (response.userHandle != null && !userHandle) return undefined;
+  if (given != null && !userHandle) return undefined;
   return {
     ...credential.envelope,
     response: { clientDataJSON, authenticatorData, signature, userHandle },
@@ -56,13 +59,15 @@ export function challengeOf(response: {
 /** What registration and assertion answers share: the id, and the signed client data. */
 function readCredential(value: unknown) {
   const credential = asObject(value);
-  const id = base64url(credential?.id);
+  const id = unpadded(base64url(credential?.id));
   const response = asObject(credential?.response);
   const clientDataJSON = base64url(response?.clientDataJSON);
   if (!credential || !id || id.length > CREDENTIAL_ID_MAX_LENGTH || !response || !clientDataJSON) {
     return undefined;
   }
-  if (credential.rawId !== id || credential.type !== 'public-key') return undefined;
+  if (unpadded(base64url(credential.rawId)) !== id || credential.type !== 'public-key') {
+    return undefined;
+  }
   const envelope = { id, rawId: id, type: 'public-key' as const, clientExtensionResults: {} };
   return { envelope, response, clientDataJSON };
 }
@@ -71,6 +76,14 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
+}
+
+/**
+ * The id as browsers write it: without the `=` padding some encoders add (Java's, by default),
+ * so a padded id names the same credential.
+ */
+function unpadded(value: string | undefined): string | undefined {
+  return value?.replace(/=+$/, '');
 }
 
 function base64url(value: unknown): string | undefined {
