@@ -1,7 +1,11 @@
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { createAccountWithUser, signIn } from './support/factories';
+import { totpCode } from './support/independent-totp';
 import { TcpProxy } from './support/tcp';
-import { startTestApp } from './support/test-app';
+import { startTestApp, type TestApp } from './support/test-app';
+import { nextTotpStep, startChallenge, userWithMethods } from './support/two-factor';
 
 const onMariaDb = Boolean(process.env.E2E_DATABASE_URL);
 
@@ -62,4 +66,96 @@ describe('Database', () => {
       }
     },
   );
+
+  (onMariaDb ? it : it.skip)(
+    'S8: a statement InnoDB picks as a deadlock victim runs again instead of answering 500',
+    async () => {
+      const t = await startTestApp();
+      const other = await createConnection((t.app.get(DataSource).options as { url: string }).url);
+      try {
+        const { owner, device, rows } = await twoSessionsOnOneTrustedDevice(t);
+        const thieves = rows.filter((row) => row.origin === 'trusted_device').map((row) => row.id);
+        // Another transaction, made the heavier so InnoDB rolls back the app's statement, locks
+        // the last of the rows the removal's UPDATE scans (they are locked in key order).
+        await other.query('START TRANSACTION');
+        for (let i = 0; i < 20; i++) {
+          await other.query(
+            "INSERT INTO audit_events (id, type, createdAt) VALUES (UUID(), 'login.failed', NOW())",
+          );
+        }
+        await other.query('SELECT id FROM refresh_tokens WHERE id = ? FOR UPDATE', [
+          rows.at(-1)!.id,
+        ]);
+        const [[before]] = await other.query<RowDataPacket[]>(DEADLOCKS);
+        const removal = t
+          .as(owner)
+          .delete(`/api/me/trusted-devices/${device}`)
+          .then((r) => r);
+        await waitForLockWait(other);
+        // The cycle: this waits for the first row, which the app's UPDATE holds while it waits.
+        await other.query('SELECT id FROM refresh_tokens WHERE id = ? FOR UPDATE', [rows[0].id]);
+        const [[after]] = await other.query<RowDataPacket[]>(DEADLOCKS);
+        expect(Number(after.Value)).toBeGreaterThan(Number(before.Value));
+        await other.query('ROLLBACK');
+        expect((await removal).status).toBe(204);
+        const [revoked] = await other.query<RowDataPacket[]>(
+          'SELECT id FROM refresh_tokens WHERE deviceId = ? AND revokedAt IS NOT NULL ORDER BY id',
+          [device],
+        );
+        expect(revoked.map((row) => row.id as string)).toEqual(thieves);
+        await t.as(owner).get('/api/me').expect(200);
+      } finally {
+        await other.end();
+        await t.close();
+      }
+    },
+  );
 });
+
+const DEADLOCKS = "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'";
+
+/**
+ * A user's session that trusted a device, and two more that skipped the second factor on it:
+ * the rows of that device, in key order.
+ */
+async function twoSessionsOnOneTrustedDevice(t: TestApp) {
+  const { user, secret } = await userWithMethods(t, ['totp']);
+  nextTotpStep(t);
+  const { challengeToken } = await startChallenge(t, user);
+  const code = totpCode(secret, t.clock.now().getTime());
+  const { body } = await t.http
+    .post('/api/auth/two-factor/verify')
+    .send({ challengeToken, code, rememberDevice: true })
+    .expect(200);
+  for (let i = 0; i < 2; i++) {
+    await t.http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password, deviceToken: body.deviceToken })
+      .expect(200);
+  }
+  const [device] = (await t.as(body.accessToken).get('/api/me/trusted-devices')).body;
+  const rows = await t.app
+    .get(DataSource)
+    .query<{ id: string; origin: string }[]>(
+      'SELECT id, origin FROM refresh_tokens WHERE deviceId = ? ORDER BY id',
+      [device.id],
+    );
+  return {
+    owner: body.accessToken as string,
+    device: device.id as string,
+    rows,
+  };
+}
+
+/** Until a statement of another connection waits for a row lock. */
+async function waitForLockWait(connection: Connection): Promise<void> {
+  // INNODB_TRX is a copy InnoDB refreshes only when it was last read over 0.1 s ago.
+  for (let tries = 0; tries < 50; tries++) {
+    const [waiting] = await connection.query<RowDataPacket[]>(
+      "SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id <> CONNECTION_ID()",
+    );
+    if (waiting.length) return;
+    await sleep(150);
+  }
+  throw new Error('no statement came to wait for the locked row');
+}

@@ -5,7 +5,7 @@ import { APP_CONFIG } from 'src/config/config.module';
 import { DataSource } from 'typeorm';
 import { withDatabaseLock } from './database-lock';
 import { dataSourceOptions } from './database-options';
-import { Transactions } from './transactions';
+import { retryLoneStatementsOnDeadlock, Transactions } from './transactions';
 
 /** Each module registers its own entities with TypeOrmModule.forFeature; none is listed here. */
 @Global()
@@ -22,6 +22,7 @@ import { Transactions } from './transactions';
       // Migrations run here, under a database lock, rather than by TypeORM on its own (C1).
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
+        if (dataSource.options.type !== 'better-sqlite3') retryLoneStatementsOnDeadlock(dataSource);
         await withDatabaseLock(dataSource, 'gatekeeper:migrations', () =>
           dataSource.runMigrations(),
         );

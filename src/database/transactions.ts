@@ -56,6 +56,38 @@ export function ambientRepository<T extends ObjectLiteral>(
   return manager === repository.manager ? repository : manager.getRepository(repository.target);
 }
 
+async function withDeadlockRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const errno = (error as { driverError?: { errno?: number } }).driverError?.errno;
+      if (errno !== DEADLOCK || tries >= DEADLOCK_RETRIES) throw error;
+    }
+  }
+}
+
+/**
+ * InnoDB may also pick a statement that runs on its own (autocommit) as a deadlock victim: two
+ * lone statements locking rows of one table through different indexes can wait on each other.
+ * It rolled back that statement alone, so running it again is safe, and a client gets its answer
+ * instead of a 500. Inside a transaction the whole unit was rolled back, so only its owner
+ * (`atomically`) may run it again. Every statement passes through a runner made here.
+ */
+export function retryLoneStatementsOnDeadlock(dataSource: DataSource): void {
+  const { driver } = dataSource;
+  const createRunner = driver.createQueryRunner.bind(driver);
+  driver.createQueryRunner = (mode) => {
+    const runner = createRunner(mode);
+    const query = runner.query.bind(runner);
+    runner.query = ((...args: Parameters<QueryRunner['query']>) =>
+      runner.isTransactionActive
+        ? query(...args)
+        : withDeadlockRetry(() => query(...args))) as QueryRunner['query'];
+    return runner;
+  };
+}
+
 /**
  * Transactions that decide something under a row lock (`SELECT … FOR UPDATE` on MariaDB/MySQL).
  * The embedded SQLite database has one connection shared by every request, where two open
@@ -84,7 +116,7 @@ export class Transactions {
    */
   atomically<T>(work: () => Promise<T>): Promise<T> {
     if (this.onSqlite) return work();
-    return this.withDeadlockRetry(() =>
+    return withDeadlockRetry(() =>
       this.dataSource.transaction((manager) => ambient.run(manager, work)),
     );
   }
@@ -92,17 +124,6 @@ export class Transactions {
   /** The query's rows stay locked until the transaction ends (on SQLite `run` already serialises). */
   forUpdate<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
     return this.onSqlite ? query : query.setLock('pessimistic_write');
-  }
-
-  private async withDeadlockRetry<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries += 1) {
-      try {
-        return await attempt();
-      } catch (error) {
-        const errno = (error as { driverError?: { errno?: number } }).driverError?.errno;
-        if (errno !== DEADLOCK || tries >= DEADLOCK_RETRIES) throw error;
-      }
-    }
   }
 
   private get onSqlite(): boolean {
