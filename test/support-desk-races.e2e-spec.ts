@@ -42,6 +42,36 @@ describe('Support desk races', () => {
     expect(winner.body.status).toBe('two_factor_setup_required');
   });
 
+  it('H3: eight temporary codes issued at once for one user all answer, and one of them works', async () => {
+    const { user } = await userWithMethods(t, ['totp']);
+    const support = await supportPerson(t);
+    const run = await inParallel(
+      Array.from(
+        { length: 8 },
+        () => () =>
+          t
+            .as(support.token)
+            .post(`/api/support/users/${user.id}/temporary-code`)
+            .send(because(support)),
+      ),
+    );
+    expect(run.maxInFlight).toBeGreaterThan(4);
+    expect(statusCounts(run.responses)).toEqual({ 200: 8 });
+    // Each issue replaces the code before it: whichever committed last is the one that works.
+    const signIns = [];
+    for (const { body } of run.responses) {
+      const { challengeToken } = await startChallenge(t, user);
+      signIns.push(
+        (
+          await t.http
+            .post('/api/auth/two-factor/temporary-code')
+            .send({ challengeToken, code: body.temporaryCode })
+        ).status,
+      );
+    }
+    expect(signIns.filter((status) => status === 200)).toHaveLength(1);
+  });
+
   it('H4: ten approvals of one request by two administrators at once decide it once, and it is carried out once', async () => {
     const first = await userWithMethods(t, ['totp'], { role: 'admin' });
     const accountId = first.user.accountId;

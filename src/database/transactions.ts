@@ -92,6 +92,8 @@ export function retryLoneStatementsOnDeadlock(dataSource: DataSource): void {
  * Transactions that decide something under a row lock (`SELECT … FOR UPDATE` on MariaDB/MySQL).
  * The embedded SQLite database has one connection shared by every request, where two open
  * transactions would nest and it has no row locks, so there they run one after another.
+ * On MariaDB/MySQL a unit of work InnoDB rolls back to break a deadlock runs again, so `work`
+ * must have no effect outside the database.
  */
 @Injectable()
 export class Transactions {
@@ -100,7 +102,7 @@ export class Transactions {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.onSqlite) return this.dataSource.transaction(work);
+    if (!this.onSqlite) return withDeadlockRetry(() => this.dataSource.transaction(work));
     const turn = this.sqliteQueue.then(() => this.dataSource.transaction(work));
     this.sqliteQueue = turn.catch(() => undefined);
     return turn;
@@ -110,8 +112,8 @@ export class Transactions {
    * Runs a use case whose statements each decide one guarantee by themselves (conditional
    * UPDATEs) so that, on MariaDB/MySQL, they commit once instead of once each: a verification
    * waits on one commit, not eight. `work` must not throw after it has written (a refusal that
-   * counted an attempt is answered, not thrown) and must have no effect outside the database,
-   * as a deadlock runs it again. On SQLite, where every request shares one connection and
+   * counted an attempt is answered, not thrown) and, as in `run`, must have no effect outside
+   * the database. On SQLite, where every request shares one connection and
    * writes are serialised anyway, the statements run as they are.
    */
   atomically<T>(work: () => Promise<T>): Promise<T> {

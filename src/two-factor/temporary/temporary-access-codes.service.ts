@@ -7,6 +7,7 @@ import { LIMITS } from 'src/config/limits';
 import { sqlAffected } from 'src/database/sql';
 import { Transactions } from 'src/database/transactions';
 import type { SecondFactor, VerifyOutcome } from 'src/two-factor/second-factor';
+import { UsersService } from 'src/users/users.service';
 import { TemporaryCodeAnswerDto } from './temporary-access-code.dto';
 import { TemporaryAccessCode } from './temporary-access-code.entity';
 
@@ -30,6 +31,7 @@ export class TemporaryAccessCodesService implements SecondFactor<TemporaryCodeAn
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
+    private readonly users: UsersService,
   ) {}
 
   /** A new code for the user, shown once (about 59 bits); any earlier one stops working. */
@@ -37,6 +39,9 @@ export class TemporaryAccessCodesService implements SecondFactor<TemporaryCodeAn
     const chars = this.crypto.randomString(ALPHABET, LENGTH);
     const expiresAt = new Date(this.clock.now().getTime() + LIMITS.temporaryAccessCode.lifetimeMs);
     await this.transactions.run(async (manager) => {
+      // Under the user row's lock, as a change of methods: two codes issued at once for one user
+      // take turns instead of deadlocking on the gap their DELETE and INSERT both lock.
+      await this.users.lockForChange(manager, userId);
       await manager.delete(TemporaryAccessCode, { userId });
       await manager.insert(
         TemporaryAccessCode,
