@@ -207,6 +207,40 @@ describe('Hardening', () => {
     expect(again.status).toBe(401);
   });
 
+  it('S4, B6: of six password changes at once from one current password, one wins and ends the other sessions', async () => {
+    const user = await createAccountWithUser(t, 'member');
+    const sessions = [];
+    for (let i = 0; i < 6; i++) sessions.push(await signIn(t, user));
+    const run = await inParallel(
+      sessions.map(
+        ({ accessToken }, i) =>
+          () =>
+            t
+              .as(accessToken)
+              .post('/api/me/password')
+              .send({ currentPassword: user.password, newPassword: `new password number ${i}` }),
+      ),
+    );
+    expect(run.maxInFlight).toBeGreaterThan(2);
+    expect(statusCounts(run.responses)).toEqual({ 204: 1, 403: 5 });
+    const winner = run.responses.findIndex((response) => response.status === 204);
+    for (const [i, response] of run.responses.entries()) {
+      const login = { email: user.email, password: `new password number ${i}` };
+      // The winner's session carries on under the new session version, once refreshed.
+      const refreshed = await t.http
+        .post('/api/auth/refresh')
+        .send({ refreshToken: sessions[i].refreshToken });
+      if (i === winner) {
+        expect(refreshed.status).toBe(200);
+        await t.http.post('/api/auth/login').send(login).expect(200);
+        continue;
+      }
+      expect(response.body.code).toBe('INVALID_PASSWORD');
+      expect(refreshed.status).toBe(401);
+      await t.http.post('/api/auth/login').send(login).expect(401);
+    }
+  });
+
   it('S7: a challenge started before a password change is refused', async () => {
     const { user, token, secret } = await userWithApp();
     const { challengeToken } = await startChallenge(t, user);

@@ -32,7 +32,7 @@ export class AccountSessionsService {
     client: ClientInfo,
   ): Promise<void> {
     const user = await this.gate.pass(caller, current, client);
-    await this.users.changePassword(user.id, next);
+    await this.users.changePassword(user, next);
     await this.recheck.reset(user.id);
     await this.sessions.endAll(user.id, caller.sessionId);
     await this.devices.revokeAll(user.id);

@@ -339,11 +339,19 @@ export class UsersService {
     });
   }
 
-  async changePassword(userId: string, newPassword: string): Promise<void> {
-    await this.users.update(
-      { id: userId },
+  /**
+   * Replaces the password `user` was read with, by one conditional UPDATE: of two changes that
+   * checked the same current password at once, one wins and the other is refused, so a change
+   * the owner was told succeeded is never silently overwritten.
+   */
+  async changePassword(user: User, newPassword: string): Promise<void> {
+    const changed = await this.users.update(
+      { id: user.id, passwordHash: user.passwordHash },
       { passwordHash: await this.passwords.hash(newPassword) },
     );
+    if (!changed.affected) {
+      throw new AppException(ErrorCode.INVALID_PASSWORD, 'The password was changed meanwhile');
+    }
   }
 }
 
