@@ -150,6 +150,29 @@ describe('Hardening', () => {
     expect(Number(status.body.email.enabled) + Number(status.body.totp.enabled)).toBe(1);
   });
 
+  it('L1, L3: a method removed by six requests at once is audited and mailed once', async () => {
+    const { user, token } = await userWithApp();
+    await enableEmailMethod(t, user, token, `second-${user.id.slice(0, 8)}@example.org`);
+    const mailsBefore = t.mail.messages.filter(({ to }) => to.includes(user.email)).length;
+    const run = await inParallel(
+      Array.from(
+        { length: 6 },
+        () => () =>
+          t.as(token).delete('/api/me/two-factor/email').send({ password: user.password }),
+      ),
+    );
+    expect(run.maxInFlight).toBeGreaterThan(2);
+    // Removing is idempotent: every request is answered as done.
+    expect(statusCounts(run.responses)).toEqual({ 204: 6 });
+    const removals = await t.app
+      .get(DataSource)
+      .getRepository(AuditEvent)
+      .countBy({ userId: user.id, type: 'two_factor.method_removed' });
+    expect(removals).toBe(1);
+    const mails = t.mail.messages.filter(({ to }) => to.includes(user.email));
+    expect(mails).toHaveLength(mailsBefore + 1);
+  });
+
   it('a method removed while the password was being checked does not fail the login (found as a 409 under load)', async () => {
     const { user, token } = await userWithMethods(t, ['totp', 'email']);
     await t.app.get(MethodPreferenceService).recordUse(user.id, 'email');

@@ -46,8 +46,13 @@ export class MethodSettingsService {
   ): Promise<void> {
     const method = this.factors.method(methodName);
     const user = await this.gate.pass(caller, password, client);
-    await this.remove(user, (manager) => method.remove(manager, user.id));
-    await this.removed(user, method, client);
+    // Idempotent, but only the removal that found the method in force (under the row's lock)
+    // is audited and mailed: removing a method again, or a pending setup, tells no one.
+    const wasInForce = await this.remove(user, async (manager, before) => {
+      await method.remove(manager, user.id);
+      return before.includes(method.name);
+    });
+    if (wasInForce) await this.removed(user, method, client);
   }
 
   /** One credential of a method that has several; the last one takes the method with it. */
@@ -99,7 +104,10 @@ export class MethodSettingsService {
    * decided under the user row's lock, so two removals at once never both pass, and undone
    * whole. The last method's removal also ends trusted devices (and recovery codes).
    */
-  private remove(user: User, removal: (manager: EntityManager) => Promise<void>): Promise<void> {
+  private remove<T>(
+    user: User,
+    removal: (manager: EntityManager, before: TwoFactorMethod[]) => Promise<T>,
+  ): Promise<T> {
     return this.twoFactor.changeMethods(user.id, {
       apply: removal,
       settle: async (manager, after: TwoFactorMethod[], before: TwoFactorMethod[]) => {
