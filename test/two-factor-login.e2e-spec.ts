@@ -224,6 +224,23 @@ describe('Second factor at login', () => {
     expect((await startChallenge(t, user)).method).toBe('totp');
   });
 
+  it('E5: eight switches to email at once on one sign-in send one code, and it signs in', async () => {
+    const { user, address } = await userWith(['totp', 'email']);
+    const { challengeToken } = await startChallenge(t, user);
+    t.mail.clear();
+    const run = await inParallel(
+      Array.from(
+        { length: 8 },
+        () => () =>
+          t.http.post('/api/auth/two-factor/method').send({ challengeToken, method: 'email' }),
+      ),
+    );
+    expect(run.maxInFlight).toBeGreaterThan(4);
+    expect(run.responses.map((response) => response.status)).toEqual(Array(8).fill(200));
+    expect(t.mail.messages.filter(({ to }) => to.includes(address))).toHaveLength(1);
+    await verify(challengeToken, t.mail.latestCodeFor(address)).expect(200);
+  });
+
   it('E5: resend at login waits 60 s, sends nothing when refused, and keeps the failure count', async () => {
     const { user, address } = await userWith(['email']);
     const challenge = await startChallenge(t, user);

@@ -142,11 +142,12 @@ export class EmailFactorService implements SecondFactorMethod<CodeDto> {
     };
   }
 
-  /** Sends a login code bound to this challenge, unless one went out less than 60 s ago. */
+  /**
+   * Sends a login code bound to this challenge, unless one went out for it less than 60 s ago:
+   * switching back and forth to email at one sign-in sends one code.
+   */
   async start(userId: string, challengeId: string): Promise<ChallengePrompt | undefined> {
-    if (!(await this.codes.sentRecently(userId, 'login', challengeId))) {
-      await this.sendLoginCode(userId, challengeId, 'ignored');
-    }
+    await this.sendLoginCode(userId, challengeId, 'skipped');
     return this.hint(userId);
   }
 
@@ -195,13 +196,13 @@ export class EmailFactorService implements SecondFactorMethod<CodeDto> {
   private async sendLoginCode(
     userId: string,
     challengeId: string,
-    cooldown: 'enforced' | 'ignored',
+    cooldown: 'enforced' | 'skipped',
   ): Promise<void> {
     const address = (await this.find(userId))?.address;
     if (!address)
       throw new AppException(ErrorCode.METHOD_NOT_ENABLED, 'Email codes are not set up');
     const code = await this.codes.issue(userId, 'login', challengeId, cooldown);
-    await this.mail.sendLoginCode(await this.recipient(userId, address), code);
+    if (code !== null) await this.mail.sendLoginCode(await this.recipient(userId, address), code);
   }
 
   /** The method's address, which may not be the login email, in the user's language. */

@@ -24,15 +24,29 @@ export class OneTimeCodesService {
 
   /**
    * Replaces the user's code for this purpose with a new one and returns it in clear, for the
-   * mail only. With `cooldown: 'enforced'`, a code sent less than 60 s ago for the same
-   * challenge refuses.
+   * mail only. A code sent less than 60 s ago for the same challenge is kept: with
+   * `cooldown: 'enforced'` (resend) that refuses, with `'skipped'` (switching back and forth to
+   * email at one sign-in) nothing is sent and the answer is null. With `'ignored'` the new code
+   * always replaces the old one.
    */
   async issue(
     userId: string,
     purpose: CodePurpose,
     challengeId: string | null,
     cooldown: 'enforced' | 'ignored',
-  ): Promise<string> {
+  ): Promise<string>;
+  async issue(
+    userId: string,
+    purpose: CodePurpose,
+    challengeId: string | null,
+    cooldown: 'enforced' | 'skipped' | 'ignored',
+  ): Promise<string | null>;
+  async issue(
+    userId: string,
+    purpose: CodePurpose,
+    challengeId: string | null,
+    cooldown: 'enforced' | 'skipped' | 'ignored',
+  ): Promise<string | null> {
     const now = this.clock.now();
     const code = this.crypto.randomDigits(6);
     const fields = {
@@ -54,33 +68,31 @@ export class OneTimeCodesService {
         existing = await this.codes.findOneOrFail({ where: { userId, purpose } });
       }
     }
-    if (cooldown === 'enforced' && existing.challengeId === challengeId) {
-      const wait = existing.sentAt.getTime() + resendCooldownMs - now.getTime();
-      if (wait > 0) throw resendTooSoon(wait);
-    }
     if (cooldown === 'ignored') {
       // A new sign-in's code: the newest replaces whatever another sign-in sent meanwhile.
       await this.codes.update({ id: existing.id }, fields);
       return code;
     }
-    // Conditional on the row being unchanged, so two racing resends send one code.
-    const replaced = await this.codes.update({ id: existing.id, sentAt: existing.sentAt }, fields);
-    if (replaced.affected !== 1) throw resendTooSoon(resendCooldownMs);
-    return code;
-  }
-
-  /** Whether a code for this challenge went out less than 60 s ago (switching back and forth sends one). */
-  async sentRecently(
-    userId: string,
-    purpose: CodePurpose,
-    challengeId: string | null,
-  ): Promise<boolean> {
-    const existing = await this.codes.findOne({ where: { userId, purpose } });
-    return (
-      !!existing &&
-      existing.challengeId === challengeId &&
-      existing.sentAt.getTime() + resendCooldownMs > this.clock.now().getTime()
-    );
+    if (cooldown === 'enforced' && existing.challengeId === challengeId) {
+      const wait = existing.sentAt.getTime() + resendCooldownMs - now.getTime();
+      if (wait > 0) throw resendTooSoon(wait);
+    }
+    // The cooldown is decided by the UPDATE itself, so of parallel sends one code goes out.
+    const sameChallenge =
+      challengeId === null ? 'challengeId IS NULL' : 'challengeId = :challengeId';
+    const replaced = await this.codes
+      .createQueryBuilder()
+      .update(OneTimeCode)
+      .set(fields)
+      .where('id = :id', { id: existing.id })
+      .andWhere(`NOT (${sameChallenge} AND sentAt > :cooledAt)`, {
+        challengeId,
+        cooledAt: new Date(now.getTime() - resendCooldownMs),
+      })
+      .execute();
+    if (replaced.affected === 1) return code;
+    if (cooldown === 'skipped') return null;
+    throw resendTooSoon(resendCooldownMs);
   }
 
   /**
