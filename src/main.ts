@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { startTracing } from './tracing/tracing';
 const tracing = startTracing();
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -43,7 +44,11 @@ async function main(): Promise<void> {
   printWelcome(await app.getUrl(), app.get(FirstStartService));
 }
 
-/** Answers what clients already sent, stops taking connections, closes the database, exits 0. */
+/**
+ * Keeps serving while requests arrive (a load balancer may still send some), then stops taking
+ * connections, lets the requests in flight finish, and only then closes the app: Nest's close
+ * shuts the database before the server, so a request accepted meanwhile would fail. Exits 0.
+ */
 function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]): void {
   const server = app.getHttpServer();
   let active = 0;
@@ -51,10 +56,16 @@ function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]
     active++;
     response.on('close', () => active--);
   });
+  const quiet = () => untilQuiet(() => active);
   for (const signal of signals) {
     process.once(signal, () => {
       new Logger('Gatekeeper').log(`${signal}: shutting down`);
-      drain(server, () => active)
+      server.on('request', (_request, response: ServerResponse) =>
+        response.setHeader('Connection', 'close'),
+      );
+      quiet()
+        .then(() => stopListening(server))
+        .then(quiet)
         .then(() => app.close())
         .then(() => tracing?.shutdown())
         .then(
@@ -69,24 +80,26 @@ function stopGracefullyOn(app: NestExpressApplication, signals: NodeJS.Signals[]
 }
 
 const QUIET_MS = 200;
-const DRAIN_LIMIT_MS = 10_000;
+/** Each of the two waits; with the app's close, within the 10 s a container is usually given. */
+const WAIT_LIMIT_MS = 4_000;
 
-/**
- * Closing the server at once would reset connections whose request has not been read yet
- * (Node closes them as idle): keep serving, asking clients to close, until no request has been in
- * progress for a moment (10 s at most).
- */
-async function drain(server: Server, active: () => number): Promise<void> {
-  server.on('request', (_request, response: ServerResponse) =>
-    response.setHeader('Connection', 'close'),
-  );
-  const deadline = Date.now() + DRAIN_LIMIT_MS;
+/** Until no request has been in progress for a moment, or WAIT_LIMIT_MS. */
+async function untilQuiet(active: () => number): Promise<void> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
   let quietSince = Date.now();
   while (Date.now() < deadline) {
     if (active() > 0) quietSince = Date.now();
     else if (Date.now() - quietSince >= QUIET_MS) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * net.Server's close, not http.Server's: that one also resets the connections accepted whose
+ * request has not been read yet. Connections still idle when the app closes are cut then.
+ */
+function stopListening(server: Server): void {
+  NetServer.prototype.close.call(server);
 }
 
 function printWelcome(url: string, firstStart: FirstStartService): void {

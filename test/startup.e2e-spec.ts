@@ -177,6 +177,64 @@ describe('Start-up and shutdown', () => {
     },
   );
 
+  it('SIGTERM while clients keep connecting: every request is answered 200 until connections are refused, none is cut or answered 503', async () => {
+    const database = await freshDatabaseUrl();
+    const main = new MainProcess({
+      GATEKEEPER_VAR_DIR: varDir(),
+      PORT: '0',
+      DATABASE_URL: database.url,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    });
+    try {
+      const [, base] = await main.waitForOutput(/Listening on (http:\/\/localhost:\d+)/);
+      const [, email, password] = await main.waitForOutput(
+        /"email":"([^"]+)","password":"([^"]+)"/,
+      );
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const outcomes: string[] = [];
+      // Each reads the database: the health check, and the session behind the token.
+      const client = async (path: string, headers: Record<string, string> = {}) => {
+        for (;;) {
+          try {
+            const response = await fetch(`${base}${path}`, { headers });
+            await response.arrayBuffer();
+            outcomes.push(String(response.status));
+          } catch (error) {
+            const code = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+            outcomes.push(code);
+            if (code === 'ECONNREFUSED') return;
+          }
+        }
+      };
+      const me = { Authorization: `Bearer ${accessToken}` };
+      const clients = [
+        client('/api/health'),
+        client('/api/me', me),
+        client('/api/health'),
+        client('/api/me', me),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      main.signal('SIGTERM');
+      await Promise.all(clients);
+      const run = await main.exited;
+      expect(run.code).toBe(0);
+      // Refused once it stopped listening; reset, for a connection still in the kernel's queue
+      // at that moment. Never a 503 from a closed database, nor a request cut once read
+      // (UND_ERR_SOCKET: the other side closed).
+      const ended = ['200', 'ECONNREFUSED', 'ECONNRESET'];
+      expect(outcomes.filter((outcome) => !ended.includes(outcome))).toEqual([]);
+      expect(outcomes.filter((outcome) => outcome === '200').length).toBeGreaterThan(20);
+    } finally {
+      main.signal('SIGKILL'); // when the test failed before it stopped
+      await database.drop();
+    }
+  });
+
   (onMariaDb ? it : it.skip)(
     'C1: instances started together on an empty database all come up, with one set of migrations and one administrator',
     async () => {
