@@ -113,8 +113,8 @@ export class Transactions {
    * UPDATEs) so that, on MariaDB/MySQL, they commit once instead of once each: a verification
    * waits on one commit, not eight. `work` must not throw after it has written (a refusal that
    * counted an attempt is answered, not thrown) and, as in `run`, must have no effect outside
-   * the database. On SQLite, where every request shares one connection and
-   * writes are serialised anyway, the statements run as they are.
+   * the database. On SQLite, where every request shares one connection and writes are
+   * serialised anyway, the statements run as they are.
    */
   atomically<T>(work: () => Promise<T>): Promise<T> {
     if (this.onSqlite) return work();
