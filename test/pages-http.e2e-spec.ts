@@ -142,6 +142,36 @@ describe('Pages for people who sign in, over HTTP (U1, U2, U3)', () => {
       .expect(403);
   });
 
+  it('U2: a code form posted twice (a double click): the refused second post sets no cookie, so the browser stays signed in', async () => {
+    const { user, secret } = await userWithMethods(t, ['totp']);
+    const server = t.app.getHttpServer();
+    const first = await request(server).get('/').expect(200);
+    const anonymous = sessionCookie(first)!.split(';')[0];
+    const afterPassword = await request(server)
+      .post('/sign-in')
+      .set('Cookie', anonymous)
+      .type('form')
+      .send({ _csrf: csrfOf(first.text), email: user.email, password: user.password })
+      .expect(303);
+    const stepCookie = sessionCookie(afterPassword)!.split(';')[0];
+    nextTotpStep(t);
+    const step = await request(server).get('/').set('Cookie', stepCookie).expect(200);
+    const post = () =>
+      request(server)
+        .post('/sign-in/code')
+        .set('Cookie', stepCookie)
+        .type('form')
+        .send({ _csrf: csrfOf(step.text), code: totpCode(secret, t.clock.now().getTime()) });
+    const signedInPost = await post().expect(303).expect('Location', '/account/security');
+    const signedInCookie = sessionCookie(signedInPost)!.split(';')[0];
+    // The second post names the session the first one rotated away.
+    const again = await post().expect(403);
+    expect(again.text).toContain('This form has expired');
+    expect(sessionCookie(again)).toBeUndefined();
+    expect(again.text).not.toContain('name="_csrf"');
+    await request(server).get('/account/security').set('Cookie', signedInCookie).expect(200);
+  });
+
   it("U3: every page's CSP allows no inline script and no framing; the stylesheet is cached", async () => {
     const response = await t.http.get('/').expect(200);
     const csp = response.headers['content-security-policy'];

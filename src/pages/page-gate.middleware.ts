@@ -22,10 +22,16 @@ export class PageGateMiddleware implements NestMiddleware {
   async use(request: PageRequest, response: Response, next: NextFunction): Promise<void> {
     if (request.method === 'POST') {
       if (!csrf.isRequestValid(request)) {
-        this.renderer.render(request, response, 'error', {
-          titleKey: 'error.title',
-          error: { key: 'error.CSRF', status: 403 },
-        });
+        // A session holding no token is one the cookie no longer names (rotated, as by the
+        // first post of a double click, or expired): storing a new one would replace the
+        // browser's cookie and sign out what that first post signed in.
+        this.renderer.render(
+          request,
+          response,
+          'error',
+          { titleKey: 'error.title', error: { key: 'error.CSRF', status: 403 } },
+          { storesSession: request.session.csrfToken !== undefined },
+        );
         return;
       }
       delete (request.body as Record<string, unknown>)._csrf;

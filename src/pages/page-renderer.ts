@@ -7,7 +7,7 @@ import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.module';
 import { formatDate, isMessageKey, languageOf, type MessageKey } from './page-i18n';
 import { LOCAL_PATH } from './pages.forms';
-import { pageState, takeNotice, type Notice, type PageRequest } from './page-session';
+import { takeNotice, type Notice, type PageRequest } from './page-session';
 import { PageAssets } from './page-assets';
 import type { PageLocals } from './page-views';
 
@@ -39,15 +39,17 @@ export class PageRenderer {
 
   /**
    * A request no page route took (an unknown address, a body refused before its route) has no
-   * page session: its page has no form, and its language is the browser's.
+   * page session: its page has no form, and its language is the browser's. So is a page
+   * rendered with `storesSession: false`, which writes nothing to the session.
    */
   render(
     request: PageRequest,
     response: Response,
     view: string,
     model: { titleKey: MessageKey; error?: PageError } & Record<string, unknown>,
+    { storesSession = true }: { storesSession?: boolean } = {},
   ): void {
-    const inSession = hasPageSession(request);
+    const inSession = hasPageSession(request) && storesSession;
     const locals: PageLocals = {
       language: this.language(request),
       product: this.config.productName,
@@ -70,7 +72,10 @@ export class PageRenderer {
   }
 
   language(request: Request) {
-    return languageOf(request, hasPageSession(request) ? pageState(request).language : undefined);
+    return languageOf(
+      request,
+      hasPageSession(request) ? request.session.page?.language : undefined,
+    );
   }
 
   /**
